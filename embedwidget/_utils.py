@@ -1,0 +1,63 @@
+"""Small helpers shared by the encoder and the finetuners: input checks and device choice."""
+
+from __future__ import annotations
+
+import numpy as np
+
+_DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def resolve_device(device):
+    """Turn a ``device`` parameter into a ``torch.device``.
+
+    ``"auto"`` and ``None`` pick CUDA, then Apple's MPS, then the CPU. An explicit
+    device that this machine lacks raises a ``ValueError`` instead of a torch error.
+    """
+    import torch
+
+    if device is None or device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str) or device.split(":")[0] not in _DEVICES:
+        raise ValueError(f"device must be one of {_DEVICES} (or 'cuda:N'); got {device!r}.")
+    kind = device.split(":")[0]
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was asked for, but torch sees no CUDA device here.")
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device='mps' was asked for, but torch sees no MPS device here.")
+    return torch.device(device)
+
+
+def check_texts(texts, name="X"):
+    """Return ``texts`` as a list of ``str``, or raise a clear error.
+
+    Accepts a list or tuple, a pandas Series, a 1-D array or an (n, 1) column (as a
+    ``ColumnTransformer`` hands over). Strings must not be None or NaN.
+    """
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a sequence of texts, not a single string; wrap it in a list.")
+    if hasattr(texts, "to_numpy"):  # pandas Series or one-column DataFrame
+        texts = texts.to_numpy()
+    if isinstance(texts, np.ndarray):
+        if texts.ndim == 2 and texts.shape[1] == 1:
+            texts = texts[:, 0]
+        if texts.ndim != 1:
+            raise ValueError(f"{name} must be 1-D (one text per row); got shape {texts.shape}.")
+        texts = texts.tolist()
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of texts; got {type(texts).__name__}.") from None
+    if not texts:
+        raise ValueError(f"{name} is empty: there is no text to work on.")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"{name} must hold only strings; item {i} is {type(text).__name__} ({text!r:.40})."
+            )
+    return texts

@@ -1,0 +1,64 @@
+"""AdamW over one flat parameter tensor, in one fused kernel where torch has it.
+
+The heads in embedwidget are small, so the fixed cost of ``torch.optim`` (hooks, per-tensor
+bookkeeping) outweighs the arithmetic. Keeping every weight in one flat tensor lets a
+single call update them all; the state is three plain tensors, so it pickles as is.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class FlatAdamW:
+    """Decoupled-weight-decay Adam for one flat tensor ``params`` with gradient ``grad``."""
+
+    def __init__(self, params, grad, lr, weight_decay=0.0, betas=(0.9, 0.999), eps=1e-8):
+        import torch
+
+        self.params, self.grad = params, grad
+        self.lr, self.weight_decay, self.betas, self.eps = lr, weight_decay, betas, eps
+        self.exp_avg = torch.zeros_like(params)
+        self.exp_avg_sq = torch.zeros_like(params)
+        self.step_count = torch.zeros((), dtype=torch.float32, device=params.device)
+        self._fused = _has_fused_adamw(params.device)
+
+    def step(self):
+        import torch
+
+        beta1, beta2 = self.betas
+        self.step_count += 1  # the fused kernel expects the count already advanced
+        if self._fused:
+            torch._fused_adamw_(
+                [self.params], [self.grad], [self.exp_avg], [self.exp_avg_sq], [],
+                [self.step_count], lr=self.lr, beta1=beta1, beta2=beta2,
+                weight_decay=self.weight_decay, eps=self.eps, amsgrad=False, maximize=False,
+            )  # fmt: skip
+            return
+        t = self.step_count.item()
+        self.params.mul_(1 - self.lr * self.weight_decay)
+        self.exp_avg.lerp_(self.grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(self.grad, self.grad, value=1 - beta2)
+        denom = self.exp_avg_sq.sqrt().div_(math.sqrt(1 - beta2**t)).add_(self.eps)
+        self.params.addcdiv_(self.exp_avg, denom, value=-self.lr / (1 - beta1**t))
+
+
+_FUSED_SUPPORT: dict = {}
+
+
+def _has_fused_adamw(device):
+    """Whether this torch build has a fused AdamW kernel for ``device`` (CPU since torch 2.4)."""
+    import torch
+
+    if device.type not in _FUSED_SUPPORT:
+        try:
+            one = torch.zeros(1, device=device)
+            torch._fused_adamw_(
+                [one], [one.clone()], [one.clone()], [one.clone()], [],
+                [torch.zeros((), device=device)], lr=0.0, beta1=0.9, beta2=0.999,
+                weight_decay=0.0, eps=1e-8, amsgrad=False, maximize=False,
+            )  # fmt: skip
+            _FUSED_SUPPORT[device.type] = True
+        except (AttributeError, NotImplementedError, RuntimeError):
+            _FUSED_SUPPORT[device.type] = False
+    return _FUSED_SUPPORT[device.type]

@@ -1,0 +1,430 @@
+"""``FeedForwardTuner``: a one-hidden-layer network trained on labels; its hidden layer is the new embedding."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from embedwidget._utils import resolve_device
+from embedwidget.finetune._adamw import FlatAdamW
+from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
+_TRANSFORM_ROWS = 8192
+
+
+class _Head:
+    """input -> activation(x @ W1 + b1) -> @ W2 + b2 -> logits, with its gradient written by hand.
+
+    All weights live in one flat tensor (and all gradients in another) so that one fused
+    AdamW call updates everything; for heads this small the per-call overhead of autograd
+    and of per-tensor optimiser work costs more than the arithmetic.
+    """
+
+    def __init__(self, n_in, n_hidden, n_out, activation, seed, device):
+        import torch
+
+        sizes = [n_in * n_hidden, n_hidden, n_hidden * n_out, n_out]
+        self.flat = torch.zeros(sum(sizes), device=device)
+        self.grad = torch.zeros_like(self.flat)
+        self.activation = activation
+        self.shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, n_out), (n_out,)]
+        self.W1, self.b1, self.W2, self.b2 = self._views(self.flat)
+        self.gW1, self.gb1, self.gW2, self.gb2 = self._views(self.grad)
+        gen = torch.Generator(device="cpu").manual_seed(seed)
+        for weight, fan_in in ((self.W1, n_in), (self.W2, n_hidden)):
+            bound = 1.0 / np.sqrt(fan_in)
+            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
+
+    def _views(self, buffer):
+        views, start = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape))
+            views.append(buffer[start : start + size].view(shape))
+            start += size
+        return views
+
+    def hidden(self, x, out=None):
+        """Hidden layer for rows ``x``, activation applied in place."""
+        import torch
+
+        z = torch.addmm(self.b1, x, self.W1, out=out)
+        if self.activation == "relu":
+            z.clamp_(min=0)
+        elif self.activation == "tanh":
+            z.tanh_()
+        elif self.activation == "sigmoid":
+            z.sigmoid_()
+        return z
+
+    def logits(self, x):
+        import torch
+
+        return torch.addmm(self.b2, self.hidden(x), self.W2)
+
+    def loss_and_grad(self, x, onehot):
+        """Summed cross-entropy of rows ``x`` against one-hot targets; fills ``self.grad``."""
+        import torch
+
+        a = self.hidden(x)
+        log_p = torch.log_softmax(torch.addmm(self.b2, a, self.W2), dim=1)
+        loss = -torch.vdot(log_p.view(-1), onehot.reshape(-1))
+        d_logits = log_p.exp_().sub_(onehot).mul_(1.0 / x.shape[0])
+        torch.mm(a.T, d_logits, out=self.gW2)
+        torch.sum(d_logits, 0, out=self.gb2)
+        d_a = torch.mm(d_logits, self.W2.T)
+        if self.activation == "relu":
+            d_a = torch.ops.aten.threshold_backward(d_a, a, 0)
+        elif self.activation == "tanh":
+            d_a.mul_(1 - a * a)
+        elif self.activation == "sigmoid":
+            d_a.mul_(a * (1 - a))
+        torch.mm(x.T, d_a, out=self.gW1)
+        torch.sum(d_a, 0, out=self.gb1)
+        return loss
+
+
+class FeedForwardTuner(TransformerMixin, BaseEstimator):
+    """Finetune embeddings towards labels with a small feed-forward network.
+
+    The network maps each vector through one hidden layer to class logits and is
+    trained with cross-entropy; ``transform`` returns the hidden layer, so points of the
+    same class move together while the rest of the geometry is kept where the labels
+    say nothing.
+
+    Parameters
+    ----------
+    hidden_dim : int, default=50
+        Size of the hidden layer: the dimension of the tuned embedding.
+    n_epochs : int, default=500
+        Passes over the data in ``fit``. ``partial_fit`` always makes one pass.
+    learning_rate : float, default=0.01
+        AdamW's step size.
+    batch_size : int, default=32
+        Rows per optimiser step.
+    activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
+        Applied to the hidden layer (and so to the tuned embedding).
+    weight_decay : float, default=0.0
+        AdamW's decoupled weight decay; it keeps a head trained on few labels from
+        overfitting them.
+    early_stopping : bool, default=False
+        In ``fit``, hold back ``validation_fraction`` of the rows, stop when their loss has
+        not improved for ``n_iter_no_change`` epochs and keep the best weights.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    random_state : int, RandomState or None, default=None
+        Seeds the initial weights and the shuffles.
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+        "auto" uses a GPU when torch sees one.
+    show_progress_bar : bool or None, default=None
+        None shows a bar once ``fit`` has run for two seconds.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+    loss_curve_ : list of float
+        Mean training loss of every pass made so far.
+    n_iter_ : int
+        Passes made so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.finetune import FeedForwardTuner
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 8)).astype("float32")
+    >>> y = np.where(X[:, 0] > 0, "pos", "neg")
+    >>> tuner = FeedForwardTuner(hidden_dim=4, n_epochs=20, random_state=0).fit(X, y)
+    >>> tuner.transform(X).shape
+    (60, 4)
+    >>> tuner.classes_.tolist()
+    ['neg', 'pos']
+    """
+
+    _parameter_constraints = {
+        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str, None],
+        "show_progress_bar": ["boolean", None],
+    }
+
+    def __init__(
+        self,
+        hidden_dim=50,
+        n_epochs=500,
+        learning_rate=0.01,
+        batch_size=32,
+        activation="relu",
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        random_state=None,
+        device="auto",
+        show_progress_bar=None,
+    ):
+        self.hidden_dim = hidden_dim
+        self.n_epochs = n_epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.activation = activation
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.random_state = random_state
+        self.device = device
+        self.show_progress_bar = show_progress_bar
+
+    # -- fitting ---------------------------------------------------------------------
+
+    def fit(self, X, y):
+        """Train from scratch for ``n_epochs`` passes. Returns self."""
+        self._validate_params()
+        X, y = self._check_X_y(X, y, reset=True)
+        classes = np.unique(y)
+        self._initialize(X.shape[1], classes)
+        X_val = y_val = None
+        if self.early_stopping:
+            X, y, X_val, y_val = self._split_validation(X, y)
+        self._train(X, y, self.n_epochs, X_val, y_val)
+        return self
+
+    def partial_fit(self, X, y, classes=None):
+        """Make one pass over ``(X, y)``, keeping weights and optimiser state between calls.
+
+        On the first call ``classes`` lists every label that will ever be seen; when it
+        is None it is taken from ``y``. Later calls may bring only some of the classes.
+        Returns self.
+        """
+        first = not hasattr(self, "classes_")
+        if first:
+            self._validate_params()
+        X, y = self._check_X_y(X, y, reset=first)
+        if first:
+            classes = np.unique(y) if classes is None else _unique_classes(classes)
+            self._initialize(X.shape[1], classes)
+        elif classes is not None and not np.array_equal(_unique_classes(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(classes)!r} differs from the classes of the first partial_fit "
+                f"call, {self.classes_.tolist()!r}; call fit to start over."
+            )
+        self._train(X, y, 1)
+        return self
+
+    def _check_X_y(self, X, y, reset):
+        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32, ensure_min_samples=1)
+        type_of_target(y, input_name="y", raise_unknown=True)
+        return X, y
+
+    def _initialize(self, n_features, classes):
+        if len(classes) < 2:
+            raise ValueError(
+                f"y has only one class ({classes.tolist()!r}); FeedForwardTuner needs at "
+                "least 2 classes to learn from."
+            )
+        self.classes_ = classes
+        self._device = resolve_device(self.device)
+        self._rng, seed = seed_rng(self.random_state)
+        self._head = _Head(
+            n_features, self.hidden_dim, len(classes), self.activation, seed, self._device
+        )
+        self._optimizer = FlatAdamW(
+            self._head.flat, self._head.grad, self.learning_rate, self.weight_decay
+        )
+        self.loss_curve_ = []
+        self.n_iter_ = 0
+
+    def _one_hot(self, y):
+        """One row per sample, 1.0 in the column of its class, as a tensor on the device."""
+        import torch
+
+        codes = torch.from_numpy(self._encode_labels(y)).to(self._device)
+        return torch.nn.functional.one_hot(codes, len(self.classes_)).float()
+
+    def _encode_labels(self, y):
+        codes = np.searchsorted(self.classes_, y)
+        codes = np.clip(codes, 0, len(self.classes_) - 1)
+        unseen = self.classes_[codes] != y
+        if unseen.any():
+            raise ValueError(
+                f"y holds labels not among classes_ {self.classes_.tolist()!r}: "
+                f"{np.unique(np.asarray(y)[unseen]).tolist()!r}."
+            )
+        return codes
+
+    def _split_validation(self, X, y):
+        from sklearn.model_selection import train_test_split
+
+        _, counts = np.unique(y, return_counts=True)
+        stratify = y if counts.min() >= 2 else None
+        X, X_val, y, y_val = train_test_split(
+            X,
+            y,
+            test_size=self.validation_fraction,
+            random_state=self._rng,
+            stratify=stratify,
+        )
+        return X, y, X_val, y_val
+
+    def _train(self, X, y, n_epochs, X_val=None, y_val=None):
+        import torch
+
+        head = self._head
+        X_t = torch.from_numpy(X).to(self._device)
+        Y_t = self._one_hot(y)
+        optimizer = self._optimizer
+
+        def step(xb, yb):
+            loss = head.loss_and_grad(xb, yb)
+            optimizer.step()
+            return loss
+
+        after_epoch = None
+        if X_val is not None:
+            after_epoch = self._early_stopper(X_val, y_val)
+        with torch.no_grad():
+            losses = run_epochs(
+                step,
+                (X_t, Y_t),
+                batch_size=self.batch_size,
+                n_epochs=n_epochs,
+                rng=self._rng,
+                show_progress_bar=self.show_progress_bar,
+                desc=type(self).__name__,
+                after_epoch=after_epoch,
+            )
+        if X_val is not None:
+            head.flat.copy_(self._best_flat)
+            del self._best_flat
+        self.loss_curve_.extend(losses)
+        self.n_iter_ += len(losses)
+
+    def _early_stopper(self, X_val, y_val):
+        import torch
+
+        head = self._head
+        X_v = torch.from_numpy(X_val).to(self._device)
+        Y_v = self._one_hot(y_val)
+        self.validation_scores_ = []
+        best = {"loss": np.inf, "epoch": 0}
+        self._best_flat = head.flat.clone()
+
+        def after_epoch(epoch, _train_loss):
+            log_p = torch.log_softmax(head.logits(X_v), dim=1)
+            loss = -torch.mul(log_p, Y_v).sum().item() / len(X_v)
+            self.validation_scores_.append(loss)
+            if loss < best["loss"]:
+                best.update(loss=loss, epoch=epoch)
+                self._best_flat.copy_(head.flat)
+            return epoch - best["epoch"] >= self.n_iter_no_change
+
+        return after_epoch
+
+    # -- using the fitted head -------------------------------------------------------
+
+    def transform(self, X):
+        """The hidden layer for ``X``: float32 array of shape (n_samples, hidden_dim)."""
+        X = self._check_X(X)
+        out = np.empty((len(X), self.hidden_dim), dtype=np.float32)
+        import torch
+
+        with torch.no_grad():
+            for start, stop in batch_slices(len(X), _TRANSFORM_ROWS):
+                x = torch.from_numpy(X[start:stop]).to(self._device)
+                if self._device.type == "cpu":
+                    self._head.hidden(x, out=torch.from_numpy(out[start:stop]))
+                else:
+                    out[start:stop] = self._head.hidden(x).cpu().numpy()
+        return out
+
+    def decision_function(self, X):
+        """Class logits, shape (n_samples, n_classes)."""
+        X = self._check_X(X)
+        import torch
+
+        with torch.no_grad():
+            parts = [
+                self._head.logits(torch.from_numpy(X[start:stop]).to(self._device)).cpu()
+                for start, stop in batch_slices(len(X), _TRANSFORM_ROWS)
+            ]
+        return torch.cat(parts).numpy()
+
+    def predict_proba(self, X):
+        """Class probabilities from the head, shape (n_samples, n_classes)."""
+        logits = self.decision_function(X)
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The most probable class for each row."""
+        scores = self.decision_function(X)
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def _check_X(self, X):
+        check_is_fitted(self, "classes_")
+        return validate_data(self, X, reset=False, dtype=np.float32)
+
+    # -- persistence -----------------------------------------------------------------
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        if "_head" in state:
+            head, optimizer = state.pop("_head"), state.pop("_optimizer")
+            del state["_device"]
+            state["_tensors"] = {
+                name: tensor.cpu()
+                for name, tensor in (
+                    ("flat", head.flat),
+                    ("exp_avg", optimizer.exp_avg),
+                    ("exp_avg_sq", optimizer.exp_avg_sq),
+                    ("step_count", optimizer.step_count),
+                )
+            }
+        return state
+
+    def __setstate__(self, state):
+        tensors = state.pop("_tensors", None)
+        self.__dict__.update(state)
+        if tensors is not None:
+            self._device = resolve_device(self.device)
+            shape = (self.n_features_in_, self.hidden_dim, len(self.classes_))
+            self._head = _Head(*shape, self.activation, 0, self._device)
+            self._optimizer = FlatAdamW(
+                self._head.flat, self._head.grad, self.learning_rate, self.weight_decay
+            )
+            for target, name in (
+                (self._head.flat, "flat"),
+                (self._optimizer.exp_avg, "exp_avg"),
+                (self._optimizer.exp_avg_sq, "exp_avg_sq"),
+                (self._optimizer.step_count, "step_count"),
+            ):
+                target.copy_(tensors[name])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+def _unique_classes(classes):
+    return np.unique(np.asarray(classes))
+
+
+ForwardFinetuner = FeedForwardTuner
