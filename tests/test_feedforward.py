@@ -73,7 +73,7 @@ def test_learns_string_labels_with_three_classes():
 
 def test_fit_starts_over_and_repeats_with_a_seed():
     X, y = blobs()
-    tuner = FeedForwardTuner(hidden_dim=5, n_epochs=10, random_state=3)
+    tuner = FeedForwardTuner(hidden_dim=5, n_epochs=10, early_stopping=False, random_state=3)
     first = tuner.fit(X, y).transform(X)
     second = tuner.fit(X, y).transform(X)
     assert np.array_equal(first, second)
@@ -87,7 +87,8 @@ def test_partial_fit_is_one_pass_that_keeps_weights_and_optimizer_state():
     stepped.partial_fit(X, y)
     stepped.partial_fit(X, y)
     # Three one-pass calls are exactly a three-epoch fit: nothing restarts in between.
-    whole = FeedForwardTuner(hidden_dim=5, n_epochs=3, random_state=1).fit(X, y)
+    whole = FeedForwardTuner(hidden_dim=5, n_epochs=3, early_stopping=False, random_state=1)
+    whole.fit(X, y)
     assert stepped.n_iter_ == 3 and len(stepped.loss_curve_) == 3
     np.testing.assert_allclose(stepped.transform(X), whole.transform(X), rtol=1e-5, atol=1e-6)
 

@@ -112,9 +112,12 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
     weight_decay : float, default=0.0
         AdamW's decoupled weight decay; it keeps a head trained on few labels from
         overfitting them.
-    early_stopping : bool, default=False
+    early_stopping : bool, default=True
         In ``fit``, hold back ``validation_fraction`` of the rows, stop when their loss has
-        not improved for ``n_iter_no_change`` epochs and keep the best weights.
+        not improved for ``n_iter_no_change`` epochs and keep the best weights. With a
+        few hundred labels, 500 epochs overfit them: on held-out data this default
+        raised macro-F1 by about 0.03 over training all epochs (``bench/feedforward.py``).
+        ``n_epochs`` is then an upper bound. ``partial_fit`` never holds rows back.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
     random_state : int, RandomState or None, default=None
@@ -170,7 +173,7 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
         batch_size=32,
         activation="relu",
         weight_decay=0.0,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=10,
         random_state=None,
@@ -271,7 +274,8 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
         from sklearn.model_selection import train_test_split
 
         _, counts = np.unique(y, return_counts=True)
-        stratify = y if counts.min() >= 2 else None
+        n_val = int(np.ceil(self.validation_fraction * len(y)))
+        stratify = y if counts.min() >= 2 and n_val >= len(counts) else None
         X, X_val, y, y_val = train_test_split(
             X,
             y,
