@@ -40,7 +40,9 @@ def check_texts(texts, name="X"):
     ``ColumnTransformer`` hands over). Strings must not be None or NaN.
     """
     if isinstance(texts, str):
-        raise TypeError(f"{name} must be a sequence of texts, not a single string; wrap it in a list.")
+        raise TypeError(
+            f"{name} must be a sequence of texts, not a single string; wrap it in a list."
+        )
     if hasattr(texts, "to_numpy"):  # pandas Series or one-column DataFrame
         texts = texts.to_numpy()
     if isinstance(texts, np.ndarray):
@@ -52,7 +54,9 @@ def check_texts(texts, name="X"):
     try:
         texts = list(texts)
     except TypeError:
-        raise TypeError(f"{name} must be a sequence of texts; got {type(texts).__name__}.") from None
+        raise TypeError(
+            f"{name} must be a sequence of texts; got {type(texts).__name__}."
+        ) from None
     if not texts:
         raise ValueError(f"{name} is empty: there is no text to work on.")
     for i, text in enumerate(texts):

@@ -11,34 +11,34 @@ import math
 
 
 class FlatAdamW:
-    """Decoupled-weight-decay Adam for one flat tensor ``params`` with gradient ``grad``."""
+    """Decoupled-weight-decay Adam for one flat tensor ``params``."""
 
-    def __init__(self, params, grad, lr, weight_decay=0.0, betas=(0.9, 0.999), eps=1e-8):
+    def __init__(self, params, lr, weight_decay=0.0, betas=(0.9, 0.999), eps=1e-8):
         import torch
 
-        self.params, self.grad = params, grad
+        self.params = params
         self.lr, self.weight_decay, self.betas, self.eps = lr, weight_decay, betas, eps
         self.exp_avg = torch.zeros_like(params)
         self.exp_avg_sq = torch.zeros_like(params)
         self.step_count = torch.zeros((), dtype=torch.float32, device=params.device)
-        self._fused = _has_fused_adamw(params.device)
 
-    def step(self):
+    def step(self, grad):
+        """Update ``params`` in place from ``grad``, a tensor of the same shape."""
         import torch
 
         beta1, beta2 = self.betas
         self.step_count += 1  # the fused kernel expects the count already advanced
-        if self._fused:
+        if _has_fused_adamw(self.params.device):
             torch._fused_adamw_(
-                [self.params], [self.grad], [self.exp_avg], [self.exp_avg_sq], [],
+                [self.params], [grad], [self.exp_avg], [self.exp_avg_sq], [],
                 [self.step_count], lr=self.lr, beta1=beta1, beta2=beta2,
                 weight_decay=self.weight_decay, eps=self.eps, amsgrad=False, maximize=False,
             )  # fmt: skip
             return
         t = self.step_count.item()
         self.params.mul_(1 - self.lr * self.weight_decay)
-        self.exp_avg.lerp_(self.grad, 1 - beta1)
-        self.exp_avg_sq.mul_(beta2).addcmul_(self.grad, self.grad, value=1 - beta2)
+        self.exp_avg.lerp_(grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         denom = self.exp_avg_sq.sqrt().div_(math.sqrt(1 - beta2**t)).add_(self.eps)
         self.params.addcdiv_(self.exp_avg, denom, value=-self.lr / (1 - beta1**t))
 

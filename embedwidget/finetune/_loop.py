@@ -17,7 +17,9 @@ from tqdm.auto import tqdm
 
 def batch_slices(n_samples, batch_size):
     """Start and stop of each minibatch over ``n_samples`` rows."""
-    return [(start, min(start + batch_size, n_samples)) for start in range(0, n_samples, batch_size)]
+    return [
+        (start, min(start + batch_size, n_samples)) for start in range(0, n_samples, batch_size)
+    ]
 
 
 def run_epochs(

@@ -1,4 +1,5 @@
-"""``FeedForwardTuner``: a one-hidden-layer network trained on labels; its hidden layer is the new embedding."""
+"""``FeedForwardTuner``: a one-hidden-layer network trained on labels; its hidden layer
+is the new embedding."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from embedwidget._utils import resolve_device
 from embedwidget.finetune._adamw import FlatAdamW
+from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
 from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
@@ -89,7 +89,7 @@ class _Head:
         return loss
 
 
-class FeedForwardTuner(TransformerMixin, BaseEstimator):
+class FeedForwardTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, BaseEstimator):
     """Finetune embeddings towards labels with a small feed-forward network.
 
     The network maps each vector through one hidden layer to class logits and is
@@ -197,10 +197,7 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Train from scratch for ``n_epochs`` passes. Returns self."""
-        self._validate_params()
-        X, y = self._check_X_y(X, y, reset=True)
-        classes = np.unique(y)
-        self._initialize(X.shape[1], classes)
+        X, y = self._check_fit_data(X, y)
         X_val = y_val = None
         if self.early_stopping:
             X, y, X_val, y_val = self._split_validation(X, y)
@@ -214,41 +211,17 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
         is None it is taken from ``y``. Later calls may bring only some of the classes.
         Returns self.
         """
-        first = not hasattr(self, "classes_")
-        if first:
-            self._validate_params()
-        X, y = self._check_X_y(X, y, reset=first)
-        if first:
-            classes = np.unique(y) if classes is None else _unique_classes(classes)
-            self._initialize(X.shape[1], classes)
-        elif classes is not None and not np.array_equal(_unique_classes(classes), self.classes_):
-            raise ValueError(
-                f"classes={list(classes)!r} differs from the classes of the first partial_fit "
-                f"call, {self.classes_.tolist()!r}; call fit to start over."
-            )
+        X, y = self._check_partial_fit_data(X, y, classes)
         self._train(X, y, 1)
         return self
 
-    def _check_X_y(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32, ensure_min_samples=1)
-        type_of_target(y, input_name="y", raise_unknown=True)
-        return X, y
-
-    def _initialize(self, n_features, classes):
-        if len(classes) < 2:
-            raise ValueError(
-                f"y has only one class ({classes.tolist()!r}); FeedForwardTuner needs at "
-                "least 2 classes to learn from."
-            )
-        self.classes_ = classes
+    def _initialize(self, n_features):
         self._device = resolve_device(self.device)
         self._rng, seed = seed_rng(self.random_state)
         self._head = _Head(
-            n_features, self.hidden_dim, len(classes), self.activation, seed, self._device
+            n_features, self.hidden_dim, len(self.classes_), self.activation, seed, self._device
         )
-        self._optimizer = FlatAdamW(
-            self._head.flat, self._head.grad, self.learning_rate, self.weight_decay
-        )
+        self._optimizer = FlatAdamW(self._head.flat, self.learning_rate, self.weight_decay)
         self.loss_curve_ = []
         self.n_iter_ = 0
 
@@ -258,17 +231,6 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
 
         codes = torch.from_numpy(self._encode_labels(y)).to(self._device)
         return torch.nn.functional.one_hot(codes, len(self.classes_)).float()
-
-    def _encode_labels(self, y):
-        codes = np.searchsorted(self.classes_, y)
-        codes = np.clip(codes, 0, len(self.classes_) - 1)
-        unseen = self.classes_[codes] != y
-        if unseen.any():
-            raise ValueError(
-                f"y holds labels not among classes_ {self.classes_.tolist()!r}: "
-                f"{np.unique(np.asarray(y)[unseen]).tolist()!r}."
-            )
-        return codes
 
     def _split_validation(self, X, y):
         from sklearn.model_selection import train_test_split
@@ -295,7 +257,7 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
 
         def step(xb, yb):
             loss = head.loss_and_grad(xb, yb)
-            optimizer.step()
+            optimizer.step(head.grad)
             return loss
 
         after_epoch = None
@@ -379,56 +341,6 @@ class FeedForwardTuner(TransformerMixin, BaseEstimator):
         """The most probable class for each row."""
         scores = self.decision_function(X)
         return self.classes_[np.argmax(scores, axis=1)]
-
-    def _check_X(self, X):
-        check_is_fitted(self, "classes_")
-        return validate_data(self, X, reset=False, dtype=np.float32)
-
-    # -- persistence -----------------------------------------------------------------
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        if "_head" in state:
-            head, optimizer = state.pop("_head"), state.pop("_optimizer")
-            del state["_device"]
-            state["_tensors"] = {
-                name: tensor.cpu()
-                for name, tensor in (
-                    ("flat", head.flat),
-                    ("exp_avg", optimizer.exp_avg),
-                    ("exp_avg_sq", optimizer.exp_avg_sq),
-                    ("step_count", optimizer.step_count),
-                )
-            }
-        return state
-
-    def __setstate__(self, state):
-        tensors = state.pop("_tensors", None)
-        self.__dict__.update(state)
-        if tensors is not None:
-            self._device = resolve_device(self.device)
-            shape = (self.n_features_in_, self.hidden_dim, len(self.classes_))
-            self._head = _Head(*shape, self.activation, 0, self._device)
-            self._optimizer = FlatAdamW(
-                self._head.flat, self._head.grad, self.learning_rate, self.weight_decay
-            )
-            for target, name in (
-                (self._head.flat, "flat"),
-                (self._optimizer.exp_avg, "exp_avg"),
-                (self._optimizer.exp_avg_sq, "exp_avg_sq"),
-                (self._optimizer.step_count, "step_count"),
-            ):
-                target.copy_(tensors[name])
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
-
-
-def _unique_classes(classes):
-    return np.unique(np.asarray(classes))
 
 
 ForwardFinetuner = FeedForwardTuner
