@@ -1,6 +1,5 @@
 """Every notebook runs top to bottom (on fewer held-out texts), so none can rot."""
 
-import os
 from pathlib import Path
 
 import nbformat
@@ -20,7 +19,10 @@ def test_notebook_runs(path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     errors = [

@@ -8,7 +8,12 @@ from sklearn.pipeline import make_pipeline
 from embedwidget.finetune import ForwardFinetuner
 from embedwidget.text import SentenceEncoder
 
-TEXTS = ["the soup was delicious", "a tasty, rich soup", "my parcel never arrived", "shipping took weeks"]
+TEXTS = [
+    "the soup was delicious",
+    "a tasty, rich soup",
+    "my parcel never arrived",
+    "shipping took weeks",
+]
 
 
 @pytest.fixture(scope="module")

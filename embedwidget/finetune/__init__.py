@@ -1,5 +1,23 @@
 """Finetune embeddings with a few labels: scikit-learn transformers on top of vectors."""
 
+from embedwidget.finetune.contrastive import ContrastiveLearner, ContrastiveTuner
 from embedwidget.finetune.feedforward import FeedForwardTuner, ForwardFinetuner
+from embedwidget.finetune.pairs import (
+    Pairs,
+    pair_texts,
+    pairs_from_groups,
+    pairs_from_labels,
+    pairs_from_records,
+)
 
-__all__ = ["FeedForwardTuner", "ForwardFinetuner"]
+__all__ = [
+    "ContrastiveLearner",
+    "ContrastiveTuner",
+    "FeedForwardTuner",
+    "ForwardFinetuner",
+    "Pairs",
+    "pair_texts",
+    "pairs_from_groups",
+    "pairs_from_labels",
+    "pairs_from_records",
+]

@@ -1,0 +1,375 @@
+"""Contrastive finetuning on top of vectors: ``ContrastiveLearner`` learns from pairs,
+``ContrastiveTuner`` samples those pairs from labels and is a scikit-learn transformer."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from embedwidget._utils import resolve_device
+from embedwidget.finetune._adamw import FlatAdamW
+from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
+from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
+from embedwidget.finetune.pairs import pairs_from_labels
+
+LOSSES = ("cosine", "contrastive")
+_TRANSFORM_ROWS = 8192
+
+
+class _SiameseHead:
+    """x -> relu(x @ W1 + b1) @ W2 + b2, one set of weights for both items of a pair."""
+
+    def __init__(self, n_in, n_out, seed, device):
+        import torch
+
+        self.shapes = [(n_in, n_out), (n_out,), (n_out, n_out), (n_out,)]
+        self.flat = torch.zeros(sum(int(np.prod(s)) for s in self.shapes), device=device)
+        gen = torch.Generator().manual_seed(seed)
+        W1, _, W2, _ = self.views(self.flat)
+        for weight, fan_in in ((W1, n_in), (W2, n_out)):
+            bound = 1.0 / np.sqrt(fan_in)
+            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
+
+    def views(self, flat):
+        out, start = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape))
+            out.append(flat[start : start + size].view(shape))
+            start += size
+        return out
+
+    def embed(self, x, flat=None):
+        import torch
+
+        W1, b1, W2, b2 = self.views(self.flat if flat is None else flat)
+        return torch.addmm(b2, torch.relu(torch.addmm(b1, x, W1)), W2)
+
+
+def _pair_loss(kind, cos, target, margin):
+    """Summed loss of a batch of cosine similarities against targets in [0, 1]."""
+    import torch
+
+    if kind == "cosine":  # regress the similarity onto the target
+        return torch.sum((cos - target) ** 2)
+    distance = 1.0 - cos  # contrastive: pull similar pairs in, push others past the margin
+    return torch.sum(target * distance**2 + (1 - target) * torch.relu(margin - distance) ** 2)
+
+
+class ContrastiveLearner(TorchStateMixin, BaseEstimator):
+    """Learn a new embedding from pairs of vectors that are similar (1) or not (0).
+
+    One shared ("siamese") network maps both items of a pair; training pulls the
+    outputs of similar pairs together and pushes dissimilar ones apart. Not a pipeline
+    step (it takes two inputs); ``ContrastiveTuner`` is its pipeline form.
+
+    Parameters
+    ----------
+    shape_out : int, default=300
+        Size of the learned embedding.
+    batch_size : int, default=16
+    epochs : int, default=1
+        Passes over the pairs in ``fit``; ``partial_fit`` makes one.
+    learning_rate : float, default=2e-5
+    loss : {"cosine", "contrastive"}, default="contrastive"
+        "cosine" regresses the cosine similarity of a pair onto its target, as
+        sentence-transformers' CosineSimilarityLoss does; "contrastive" pulls similar
+        pairs together and pushes dissimilar ones until their cosine distance passes
+        ``margin``, and leaves them alone after (the default: better held-out scores in
+        ``bench/contrastive.py``).
+    margin : float, default=0.5
+        For ``loss="contrastive"``: the cosine distance past which dissimilar pairs stop
+        being pushed.
+    weight_decay : float, default=0.0
+    random_state : int, RandomState or None, default=None
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+    show_progress_bar : bool or None, default=None
+        None shows a bar once ``fit`` has run for two seconds.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    loss_curve_ : list of float
+        Mean loss of every pass made so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.finetune import ContrastiveLearner
+    >>> rng = np.random.default_rng(0)
+    >>> X1, X2 = rng.normal(size=(2, 40, 8)).astype("float32")
+    >>> y = (X1[:, 0] * X2[:, 0] > 0).astype(float)
+    >>> learner = ContrastiveLearner(shape_out=4, epochs=5, random_state=0).fit(X1, X2, y)
+    >>> learner.transform(X1).shape
+    (40, 4)
+    """
+
+    _parameter_constraints = {
+        "shape_out": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [StrOptions(set(LOSSES))],
+        "margin": [Interval(Real, 0, 2, closed="right")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str, None],
+        "show_progress_bar": ["boolean", None],
+    }
+
+    def __init__(
+        self,
+        shape_out=300,
+        batch_size=16,
+        epochs=1,
+        learning_rate=2e-5,
+        loss="contrastive",
+        margin=0.5,
+        weight_decay=0.0,
+        random_state=None,
+        device="auto",
+        show_progress_bar=None,
+    ):
+        self.shape_out = shape_out
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.margin = margin
+        self.weight_decay = weight_decay
+        self.random_state = random_state
+        self.device = device
+        self.show_progress_bar = show_progress_bar
+
+    def fit(self, X1, X2, y):
+        """Train from scratch on pairs ``(X1[i], X2[i])`` with targets ``y`` in [0, 1]."""
+        self._validate_params()
+        X1, X2, y = self._check_pairs(X1, X2, y, reset=True)
+        self._initialize(X1.shape[1])
+        self._train(X1, X2, y, self.epochs)
+        return self
+
+    def partial_fit(self, X1, X2, y):
+        """One pass over the given pairs, keeping weights and optimiser state."""
+        first = not hasattr(self, "_head")
+        if first:
+            self._validate_params()
+        X1, X2, y = self._check_pairs(X1, X2, y, reset=first)
+        if first:
+            self._initialize(X1.shape[1])
+        self._train(X1, X2, y, 1)
+        return self
+
+    def transform(self, X):
+        """The learned embedding of ``X``: float32 array (n_samples, shape_out)."""
+        import torch
+
+        check_is_fitted(self, "_head")
+        X = validate_data(self, X, reset=False, dtype=np.float32)
+        out = np.empty((len(X), self.shape_out), dtype=np.float32)
+        with torch.no_grad():
+            for start, stop in batch_slices(len(X), _TRANSFORM_ROWS):
+                x = torch.from_numpy(X[start:stop]).to(self._device)
+                out[start:stop] = self._head.embed(x).cpu().numpy()
+        return out
+
+    def predict(self, X1, X2):
+        """Cosine similarity of each pair in the learned embedding."""
+        E1, E2 = self.transform(X1), self.transform(X2)
+        norms = np.linalg.norm(E1, axis=1) * np.linalg.norm(E2, axis=1)
+        return np.einsum("ij,ij->i", E1, E2) / np.maximum(norms, 1e-12)
+
+    def _check_pairs(self, X1, X2, y, reset):
+        X1 = check_array(X1, dtype=np.float32, input_name="X1")
+        X2 = check_array(X2, dtype=np.float32, input_name="X2")
+        y = check_array(y, ensure_2d=False, dtype=np.float32, input_name="y")
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D, one target per pair; got shape {y.shape}.")
+        if not len(X1) == len(X2) == len(y):
+            raise ValueError(
+                f"X1, X2 and y must have one row per pair; got {len(X1)}, {len(X2)} and {len(y)}."
+            )
+        if X1.shape[1] != X2.shape[1]:
+            raise ValueError(
+                f"X1 and X2 must have the same number of features; got {X1.shape[1]} and "
+                f"{X2.shape[1]}."
+            )
+        if ((y < 0) | (y > 1)).any():
+            raise ValueError(
+                f"y must lie in [0, 1] (1: similar, 0: dissimilar); got values from "
+                f"{y.min():g} to {y.max():g}."
+            )
+        validate_data(self, X1, reset=reset, skip_check_array=True)
+        return X1, X2, y
+
+    def _initialize(self, n_features):
+        self._device = resolve_device(self.device)
+        self._rng, seed = seed_rng(self.random_state)
+        self._head = _SiameseHead(n_features, self.shape_out, seed, self._device)
+        self._optimizer = FlatAdamW(self._head.flat, self.learning_rate, self.weight_decay)
+        self.loss_curve_ = []
+        self.n_iter_ = 0
+
+    def _train(self, X1, X2, y, epochs):
+        import torch
+
+        head, optimizer = self._head, self._optimizer
+        loss_kind, margin = self.loss, self.margin
+
+        def step(x1, x2, target):
+            flat = head.flat.detach().requires_grad_()
+            with torch.enable_grad():
+                cos = torch.cosine_similarity(head.embed(x1, flat), head.embed(x2, flat))
+                loss = _pair_loss(loss_kind, cos, target, margin)
+                (grad,) = torch.autograd.grad(loss, flat)
+            optimizer.step(grad.mul_(1.0 / len(target)))
+            return loss.detach()
+
+        device = self._device
+        data = [torch.from_numpy(a).to(device) for a in (X1, X2, y)]
+        with torch.no_grad():
+            losses = run_epochs(
+                step,
+                data,
+                batch_size=self.batch_size,
+                n_epochs=epochs,
+                rng=self._rng,
+                show_progress_bar=self.show_progress_bar,
+                desc=type(self).__name__,
+            )
+        self.loss_curve_.extend(losses)
+        self.n_iter_ += len(losses)
+
+
+class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, BaseEstimator):
+    """Finetune embeddings towards labels by contrast: a scikit-learn transformer.
+
+    From ``(X, y)`` it samples pairs, for each item ``n_neg`` from other classes
+    (dissimilar) and one from its own (similar), and trains a ``ContrastiveLearner`` on
+    them; ``transform`` returns the learned embedding. Each ``partial_fit`` samples fresh
+    pairs from the batch it is given and continues training the same network.
+
+    Parameters
+    ----------
+    hidden_dim : int, default=50
+        Size of the learned embedding.
+    n_neg : int, default=3
+        Dissimilar partners sampled per item (and one similar one).
+    epochs : int, default=20
+        Passes over the sampled pairs in ``fit``.
+    learning_rate : float, default=0.001
+    batch_size : int, default=256
+    loss : {"cosine", "contrastive"}, default="contrastive"
+    margin : float, default=0.5
+    weight_decay : float, default=0.0
+    random_state : int, RandomState or None, default=None
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+    show_progress_bar : bool or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    learner_ : ContrastiveLearner
+    n_features_in_ : int
+    loss_curve_ : list of float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.finetune import ContrastiveTuner
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 8)).astype("float32")
+    >>> y = np.where(X[:, 0] > 0, "pos", "neg")
+    >>> ContrastiveTuner(hidden_dim=4, epochs=3, random_state=0).fit_transform(X, y).shape
+    (60, 4)
+    """
+
+    _parameter_constraints = {
+        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_neg": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions(set(LOSSES))],
+        "margin": [Interval(Real, 0, 2, closed="right")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str, None],
+        "show_progress_bar": ["boolean", None],
+    }
+
+    def __init__(
+        self,
+        hidden_dim=50,
+        n_neg=3,
+        epochs=20,
+        learning_rate=0.001,
+        batch_size=256,
+        loss="contrastive",
+        margin=0.5,
+        weight_decay=0.0,
+        random_state=None,
+        device="auto",
+        show_progress_bar=None,
+    ):
+        self.hidden_dim = hidden_dim
+        self.n_neg = n_neg
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.loss = loss
+        self.margin = margin
+        self.weight_decay = weight_decay
+        self.random_state = random_state
+        self.device = device
+        self.show_progress_bar = show_progress_bar
+
+    def fit(self, X, y):
+        """Sample pairs from ``(X, y)`` and train a new learner on them. Returns self."""
+        X, y = self._check_fit_data(X, y)
+        X1, X2, similar = self._sample_pairs(X, y)
+        self.learner_.fit(X1, X2, similar)
+        return self
+
+    def partial_fit(self, X, y, classes=None):
+        """Sample fresh pairs from this batch and make one pass over them. Returns self."""
+        X, y = self._check_partial_fit_data(X, y, classes)
+        X1, X2, similar = self._sample_pairs(X, y)
+        self.learner_.partial_fit(X1, X2, similar)
+        return self
+
+    def transform(self, X):
+        """The learned embedding: float32 array (n_samples, hidden_dim)."""
+        X = self._check_X(X)
+        return self.learner_.transform(X)
+
+    @property
+    def loss_curve_(self):
+        return self.learner_.loss_curve_
+
+    def _initialize(self, n_features):
+        self._rng, seed = seed_rng(self.random_state)
+        self.learner_ = ContrastiveLearner(
+            shape_out=self.hidden_dim,
+            batch_size=self.batch_size,
+            epochs=self.epochs,
+            learning_rate=self.learning_rate,
+            loss=self.loss,
+            margin=self.margin,
+            weight_decay=self.weight_decay,
+            random_state=seed,
+            device=self.device,
+            show_progress_bar=self.show_progress_bar,
+        )
+
+    def _sample_pairs(self, X, y):
+        if len(np.unique(y)) < 2:
+            raise ValueError(
+                "this batch holds a single class; dissimilar pairs need items of at least "
+                "two classes in the same batch."
+            )
+        pairs = pairs_from_labels(y, n_pos=1, n_neg=self.n_neg, random_state=self._rng)
+        return X[pairs.first], X[pairs.second], pairs.similar

@@ -1,0 +1,119 @@
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from embedwidget.finetune import ContrastiveLearner, ContrastiveTuner, pairs_from_labels
+
+
+def blobs(n=90, d=16, k=3, seed=0):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(scale=1.0, size=(k, d))
+    y = np.arange(n) % k
+    return (centers[y] + rng.normal(size=(n, d))).astype(np.float32), y
+
+
+def class_separation(Z, y):
+    """Mean cosine similarity within classes minus across classes."""
+    Z = Z / np.linalg.norm(Z, axis=1, keepdims=True)
+    sim = Z @ Z.T
+    same = y[:, None] == y[None, :]
+    return sim[same].mean() - sim[~same].mean()
+
+
+@parametrize_with_checks([ContrastiveTuner(epochs=2, hidden_dim=4, device="cpu")])
+def test_tuner_is_scikit_learn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("loss", ["cosine", "contrastive"])
+def test_learner_pulls_classes_apart(loss):
+    X, y = blobs()
+    pairs = pairs_from_labels(y, n_neg=3, random_state=0)
+    learner = ContrastiveLearner(
+        shape_out=8, epochs=30, learning_rate=0.01, loss=loss, random_state=0
+    )
+    learner.fit(X[pairs.first], X[pairs.second], pairs.similar)
+    assert learner.loss_curve_[-1] < learner.loss_curve_[0]
+    assert class_separation(learner.transform(X), y) > class_separation(X, y) + 0.2
+    similar = learner.predict(X[pairs.first], X[pairs.second])
+    assert similar[pairs.similar == 1].mean() > similar[pairs.similar == 0].mean()
+
+
+def test_the_guides_call_runs_as_written():
+    X, y = blobs(n=64, d=384, k=2)
+    pairs = pairs_from_labels(y, random_state=0)
+    X1, X2, sim = X[pairs.first], X[pairs.second], pairs.similar
+    learner = ContrastiveLearner(epochs=50, batch_size=256, learning_rate=0.002, shape_out=384)
+    assert learner.fit(X1, X2, sim).transform(X1).shape == (len(X1), 384)
+
+
+def test_learner_partial_fit_continues_where_fit_stopped():
+    X, y = blobs()
+    pairs = pairs_from_labels(y, random_state=0)
+    args = X[pairs.first], X[pairs.second], pairs.similar
+    stepped = ContrastiveLearner(shape_out=5, epochs=1, learning_rate=0.01, random_state=2)
+    stepped.partial_fit(*args).partial_fit(*args)
+    whole = ContrastiveLearner(shape_out=5, epochs=2, learning_rate=0.01, random_state=2).fit(*args)
+    np.testing.assert_allclose(stepped.transform(X), whole.transform(X), rtol=1e-5, atol=1e-6)
+
+
+def test_learner_pickles_and_keeps_training():
+    X, y = blobs()
+    pairs = pairs_from_labels(y, random_state=0)
+    args = X[pairs.first], X[pairs.second], pairs.similar
+    learner = ContrastiveLearner(shape_out=5, epochs=2, random_state=0).fit(*args)
+    copy = pickle.loads(pickle.dumps(learner))
+    np.testing.assert_array_equal(copy.transform(X), learner.transform(X))
+    np.testing.assert_allclose(
+        copy.partial_fit(*args).transform(X), learner.partial_fit(*args).transform(X), rtol=1e-6
+    )
+
+
+def test_tuner_in_a_pipeline_with_set_params():
+    X, y = blobs()
+    pipe = make_pipeline(ContrastiveTuner(epochs=2, random_state=0))
+    pipe.set_params(contrastivetuner__hidden_dim=7)
+    assert pipe.fit(X, y).transform(X).shape == (len(X), 7)
+    assert clone(pipe).get_params()["contrastivetuner__hidden_dim"] == 7
+
+
+def test_tuner_separates_classes_and_partial_fit_keeps_learning():
+    X, y = blobs()
+    tuner = ContrastiveTuner(hidden_dim=8, epochs=1, learning_rate=0.01, random_state=0)
+    tuner.partial_fit(X, y)
+    before = class_separation(tuner.transform(X), y)
+    for _ in range(20):
+        tuner.partial_fit(X, y)
+    assert len(tuner.loss_curve_) == 21
+    assert class_separation(tuner.transform(X), y) > before + 0.1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((np.zeros((3, 2)), np.zeros((2, 2)), [1, 0, 1]), r"got 3, 2 and 3"),
+        ((np.zeros((3, 2)), np.zeros((3, 2)), [1, 0]), r"got 3, 3 and 2"),
+        ((np.zeros((2, 2)), np.zeros((2, 3)), [1, 0]), "same number of features"),
+        ((np.zeros((2, 2)), np.zeros((2, 2)), [1, 2]), r"\[0, 1\]"),
+        ((np.zeros((2, 2)), np.zeros((2, 2)), [1, -1]), r"\[0, 1\]"),
+        ((np.array([[np.nan, 1], [0, 1]]), np.zeros((2, 2)), [1, 0]), "NaN"),
+        ((np.zeros((2, 2)), np.zeros((2, 2)), [np.nan, 1]), "NaN"),
+        ((np.zeros((0, 2)), np.zeros((0, 2)), []), "0 sample"),
+        ((np.zeros(2), np.zeros(2), [1, 0]), "2D array"),
+    ],
+    ids=["X2 short", "y short", "features", "y>1", "y<0", "nan X", "nan y", "empty", "1-d"],
+)
+def test_learner_bad_input_says_what_is_wrong(args, message):
+    with pytest.raises(ValueError, match=message):
+        ContrastiveLearner().fit(*args)
+
+
+def test_tuner_partial_fit_batch_with_one_class_is_refused():
+    X, y = blobs()
+    tuner = ContrastiveTuner(epochs=1).partial_fit(X, y)
+    with pytest.raises(ValueError, match="single class"):
+        tuner.partial_fit(X[y == 0], y[y == 0])
