@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 
 CACHE = Path(__file__).parent / ".cache"
-EMBETTER_DATA = Path(os.environ.get("EMBETTER_DATA", Path(__file__).parents[2] / "shared" / "data" / "embetter"))
+EMBETTER_DATA = Path(
+    os.environ.get("EMBETTER_DATA", Path(__file__).parents[2] / "shared" / "data" / "embetter")
+)
 
 
 def encode(texts):

@@ -17,11 +17,12 @@ import argparse
 import time
 import warnings
 
+import benchdata
 import numpy as np
 import torch
 
-import benchdata
 from embedwidget.finetune import FeedForwardTuner
+
 
 def fit_time(make, X, y, repeats):
     make().fit(X[:32], y[:32])  # warm up imports and kernels
@@ -46,8 +47,10 @@ def speed(repeats=3):
         lambda: FeedForwardTuner(**settings, early_stopping=False, device="cpu", random_state=0),
         X, y, repeats,
     )  # fmt: skip
-    print(f"fit 500 epochs, 200x384 reviews, hidden 200, {torch.get_num_threads()} thread(s): embetter {theirs:.3f}s, ours {ours:.3f}s, "
-          f"ratio ours/embetter {ours / theirs:.3f} (target <= 0.25)")
+    print(
+        f"fit 500 epochs, 200x384 reviews, hidden 200, {torch.get_num_threads()} thread(s): embetter {theirs:.3f}s, ours {ours:.3f}s, "
+        f"ratio ours/embetter {ours / theirs:.3f} (target <= 0.25)"
+    )
     return ours / theirs
 
 
@@ -59,11 +62,13 @@ def heldout_scores(X_train, y_train, X_test, y_test):
         warnings.simplefilter("ignore")
         clf = LogisticRegressionCV(Cs=np.logspace(-3, 3, 13), cv=5, max_iter=2000)
         pred = clf.fit(X_train, y_train).predict(X_test)
-    return np.array([
-        accuracy_score(y_test, pred),
-        f1_score(y_test, pred, average="macro"),
-        balanced_accuracy_score(y_test, pred),
-    ])
+    return np.array(
+        [
+            accuracy_score(y_test, pred),
+            f1_score(y_test, pred, average="macro"),
+            balanced_accuracy_score(y_test, pred),
+        ]
+    )
 
 
 def split(y, seed, n_train=200):
@@ -86,7 +91,11 @@ def quality(seeds, variants):
             tuned = {
                 "raw": (X[train], X[test]),
                 "embetter": _fit_transform(
-                    EmbetterTuner(n_epochs=500, learning_rate=0.01, hidden_dim=200), X, y, train, test
+                    EmbetterTuner(n_epochs=500, learning_rate=0.01, hidden_dim=200),
+                    X,
+                    y,
+                    train,
+                    test,
                 ),
             }
             for key, params in variants.items():

@@ -9,6 +9,7 @@ from embedwidget.finetune.pairs import (
     pairs_from_labels,
     pairs_from_records,
 )
+from embedwidget.finetune.sbert import SbertLearner, SbertTuner
 
 __all__ = [
     "ContrastiveLearner",
@@ -20,4 +21,6 @@ __all__ = [
     "pairs_from_groups",
     "pairs_from_labels",
     "pairs_from_records",
+    "SbertLearner",
+    "SbertTuner",
 ]

