@@ -243,7 +243,8 @@ class ContrastiveLearner(TorchStateMixin, BaseEstimator):
             needed, where = torch.unique(torch.cat([first, second]), return_inverse=True)
             with torch.enable_grad():
                 unit = torch.nn.functional.normalize(head.embed(items_t[needed]), dim=1)
-                cos = torch.sum(unit[where[:batch]] * unit[where[batch:]], dim=1)
+                pair = unit[where].view(2, batch, -1)
+                cos = torch.sum(pair[0] * pair[1], dim=1)
                 loss = _pair_loss(loss_kind, cos, target, margin)
                 grad = head.gradient(loss)
             optimizer.step(grad.mul_(1.0 / batch))
