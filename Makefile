@@ -30,6 +30,7 @@ test: install
 bench: install
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS),bench]"
 	cd bench && OMP_NUM_THREADS=1 ../$(PY) feedforward.py
+	cd bench && OMP_NUM_THREADS=1 ../$(PY) contrastive.py
 
 lint: install
 	$(VENV)/bin/ruff check embedwidget tests bench

@@ -48,7 +48,8 @@ def speed(repeats=3):
         X, y, repeats,
     )  # fmt: skip
     print(
-        f"fit 500 epochs, 200x384 reviews, hidden 200, {torch.get_num_threads()} thread(s): embetter {theirs:.3f}s, ours {ours:.3f}s, "
+        f"fit 500 epochs, 200x384 reviews, hidden 200, {torch.get_num_threads()} thread(s): "
+        f"embetter {theirs:.3f}s, ours {ours:.3f}s, "
         f"ratio ours/embetter {ours / theirs:.3f} (target <= 0.25)"
     )
     return ours / theirs

@@ -263,7 +263,8 @@ class SbertTuner(TransformerMixin, BaseEstimator):
         unseen = np.setdiff1d(y, self.classes_)
         if len(unseen):
             raise ValueError(
-                f"y holds labels not among classes_ {self.classes_.tolist()!r}: {unseen.tolist()!r}."
+                f"y holds labels not among classes_ {self.classes_.tolist()!r}: "
+                f"{unseen.tolist()!r}."
             )
         t1, t2, similar = self._pairs(texts, y)
         self.learner_.partial_fit(t1, t2, similar)
