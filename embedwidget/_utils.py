@@ -65,3 +65,9 @@ def check_texts(texts, name="X"):
                 f"{name} must hold only strings; item {i} is {type(text).__name__} ({text!r:.40})."
             )
     return texts
+
+
+def rowwise_cosine(A, B):
+    """Cosine similarity of each row of ``A`` with the same row of ``B``."""
+    norms = np.linalg.norm(A, axis=1) * np.linalg.norm(B, axis=1)
+    return np.einsum("ij,ij->i", A, B) / np.maximum(norms, 1e-12)

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from embedwidget._utils import resolve_device
+from embedwidget._utils import resolve_device, rowwise_cosine
 from embedwidget.finetune._adamw import FlatAdamW
 from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
 from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
@@ -187,9 +187,7 @@ class ContrastiveLearner(TorchStateMixin, BaseEstimator):
 
     def predict(self, X1, X2):
         """Cosine similarity of each pair in the learned embedding."""
-        E1, E2 = self.transform(X1), self.transform(X2)
-        norms = np.linalg.norm(E1, axis=1) * np.linalg.norm(E2, axis=1)
-        return np.einsum("ij,ij->i", E1, E2) / np.maximum(norms, 1e-12)
+        return rowwise_cosine(self.transform(X1), self.transform(X2))
 
     def _check_pairs(self, X1, X2, y, reset):
         X1 = check_array(X1, dtype=np.float32, input_name="X1")

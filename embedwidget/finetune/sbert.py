@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from embedwidget._utils import check_texts, resolve_device
+from embedwidget._utils import check_texts, resolve_device, rowwise_cosine
 from embedwidget.finetune.pairs import pair_texts, pairs_from_labels
 from embedwidget.text import DEFAULT_MODEL, resolve_model_path
 
@@ -95,9 +95,7 @@ class SbertLearner:
 
     def predict(self, texts1, texts2):
         """Cosine similarity of each pair of texts under the finetuned model."""
-        E1, E2 = self.transform(texts1), self.transform(texts2)
-        norms = np.linalg.norm(E1, axis=1) * np.linalg.norm(E2, axis=1)
-        return np.einsum("ij,ij->i", E1, E2) / np.maximum(norms, 1e-12)
+        return rowwise_cosine(self.transform(texts1), self.transform(texts2))
 
     def save(self, path):
         """Write the finetuned model to ``path`` (loadable with ``SentenceTransformer(path)``)."""
