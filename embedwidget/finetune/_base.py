@@ -48,14 +48,14 @@ class LabelledTunerMixin:
 
     ``fit`` calls ``_check_fit_data``; ``partial_fit`` calls ``_check_partial_fit_data``,
     which learns ``classes_`` on the first call and holds later calls to them. A subclass
-    implements ``_initialize(n_features)``, called once ``classes_`` is known.
+    implements ``_initialize(X)``, called with the checked input once ``classes_`` is known.
     """
 
     def _check_fit_data(self, X, y):
         self._validate_params()
         X, y = self._check_X_y(X, y, reset=True)
         self._set_classes(np.unique(y))
-        self._initialize(X.shape[1])
+        self._initialize(X)
         return X, y
 
     def _check_partial_fit_data(self, X, y, classes):
@@ -65,7 +65,7 @@ class LabelledTunerMixin:
         X, y = self._check_X_y(X, y, reset=first)
         if first:
             self._set_classes(np.unique(y) if classes is None else np.unique(np.asarray(classes)))
-            self._initialize(X.shape[1])
+            self._initialize(X)
         elif classes is not None and not np.array_equal(
             np.unique(np.asarray(classes)), self.classes_
         ):

@@ -370,7 +370,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     def loss_curve_(self):
         return self.learner_.loss_curve_
 
-    def _initialize(self, n_features):
+    def _initialize(self, X):
         self._rng, seed = seed_rng(self.random_state)
         self.learner_ = ContrastiveLearner(
             shape_out=self.hidden_dim,

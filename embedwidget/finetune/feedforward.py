@@ -215,7 +215,8 @@ class FeedForwardTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         self._train(X, y, 1)
         return self
 
-    def _initialize(self, n_features):
+    def _initialize(self, X):
+        n_features = X.shape[1]
         self._device = resolve_device(self.device)
         self._rng, seed = seed_rng(self.random_state)
         self._head = _Head(

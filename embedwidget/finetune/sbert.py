@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from embedwidget._utils import check_texts, resolve_device, rowwise_cosine
+from embedwidget.finetune._base import LabelledTunerMixin
 from embedwidget.finetune.pairs import pair_texts, pairs_from_labels
 from embedwidget.text import DEFAULT_MODEL, resolve_model_path
 
@@ -164,7 +165,7 @@ def _print_callback():
     return PrinterCallback
 
 
-class SbertTuner(TransformerMixin, BaseEstimator):
+class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
     """Few-shot finetuning of a sentence model from labels, as a scikit-learn transformer.
 
     ``fit(texts, y)`` samples similar and dissimilar pairs of texts from the labels and
@@ -243,9 +244,7 @@ class SbertTuner(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Sample pairs from labelled texts and finetune a fresh copy of the model."""
-        self._validate_params()
-        texts, y = self._check_texts_y(X, y)
-        self._start(np.unique(y))
+        texts, y = self._check_fit_data(X, y)
         t1, t2, similar = self._pairs(texts, y)
         n_steps = int(np.ceil(len(similar) / self.batch_size)) * self.epochs
         self.learner_.warmup_steps = int(self.warmup_ratio * n_steps)
@@ -254,16 +253,7 @@ class SbertTuner(TransformerMixin, BaseEstimator):
 
     def partial_fit(self, X, y, classes=None):
         """One pass over pairs sampled from this batch, continuing the same model."""
-        texts, y = self._check_texts_y(X, y)
-        if not hasattr(self, "classes_"):
-            self._validate_params()
-            self._start(np.unique(y if classes is None else np.asarray(classes)))
-        unseen = np.setdiff1d(y, self.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y holds labels not among classes_ {self.classes_.tolist()!r}: "
-                f"{unseen.tolist()!r}."
-            )
+        texts, y = self._check_partial_fit_data(X, y, classes)
         t1, t2, similar = self._pairs(texts, y)
         self.learner_.partial_fit(t1, t2, similar)
         return self
@@ -277,7 +267,7 @@ class SbertTuner(TransformerMixin, BaseEstimator):
     def loss_curve_(self):
         return self.learner_.loss_curve_
 
-    def _check_texts_y(self, X, y):
+    def _check_X_y(self, X, y, reset):
         texts = check_texts(X)
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(texts):
@@ -287,14 +277,9 @@ class SbertTuner(TransformerMixin, BaseEstimator):
         type_of_target(y, input_name="y", raise_unknown=True)
         return texts, y
 
-    def _start(self, classes):
-        if len(classes) < 2:
-            raise ValueError(
-                f"y has only one class ({classes.tolist()!r}); SbertTuner needs at least 2."
-            )
+    def _initialize(self, texts):
         from sentence_transformers import SentenceTransformer
 
-        self.classes_ = classes
         self._rng = np.random.RandomState(self.random_state)
         device = resolve_device(self.device)
         model = SentenceTransformer(resolve_model_path(self.name), device=str(device))
@@ -317,7 +302,7 @@ class SbertTuner(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
-        tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = []
         return tags
 
 
