@@ -1,0 +1,383 @@
+"""EmbeddingScatter: look at an embedding in a WebGL scatter and label it by hand."""
+
+from __future__ import annotations
+
+import numbers
+import os
+import pathlib
+import threading
+
+import anywidget
+import numpy as np
+import traitlets
+
+from embedwidget._utils import check_texts
+from embedwidget.projection import Projector, view_bounds
+from embedwidget.store import AnnotationStore
+from embedwidget.widgets.serializers import (
+    MAX_LABELS,
+    codes_to_bytes,
+    indices_from_bytes,
+    indices_serialization,
+    positions_to_bytes,
+)
+
+STATIC = pathlib.Path(__file__).parent.parent / "static"
+
+
+class IndexList(traitlets.List):
+    """A list of point indices that also takes a numpy array, range or tuple."""
+
+    def validate(self, obj, value):
+        if isinstance(value, (np.ndarray, range, tuple)):
+            value = np.asarray(value).tolist()
+        return super().validate(obj, value)
+
+
+class EmbeddingScatter(anywidget.AnyWidget):
+    """A 2-D picture of an embedding where a person selects, labels and pairs points.
+
+    Hover shows a point's text; the search box highlights matching texts; click,
+    Shift-click and lasso (the Lasso button or ``L``, or Shift-drag) select. The toolbar
+    labels the selection (keys 1-9 pick the n-th label), pairs two selections as similar
+    or dissimilar, and undoes (Ctrl/Cmd+Z). Every action is written to the annotation
+    store before the picture shows it.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, dim)
+        The embedding. Two columns are drawn as they are; more are projected by PCA.
+    texts : sequence of str, optional
+        One text per point, shown on hover and searched in the browser.
+    labels : sequence, optional
+        A label per point given up front (str or int; ``None`` or NaN for unlabelled).
+        Labels made in the widget override these and are the ones kept in the store.
+    store : str, os.PathLike, AnnotationStore or None, default=None
+        Where labels and pairs made here are kept: ``None`` for memory, a file name for
+        a SQLite file that a later widget (after a kernel restart) reads back.
+    height : int, default=480
+        Height of the picture in pixels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget import EmbeddingScatter
+    >>> X = np.random.default_rng(0).normal(size=(100, 16)).astype("float32")
+    >>> w = EmbeddingScatter(X, texts=[f"text {i}" for i in range(100)])
+    >>> w.label([1, 2, 3], "good")
+    >>> w.label([4], "bad")
+    >>> w.labels_frame()[["index", "label"]].values.tolist()
+    [[1, 'good'], [2, 'good'], [3, 'good'], [4, 'bad']]
+    >>> w.undo()["indices"].tolist()
+    [4]
+    >>> w.selection = [5, 6]
+    >>> w.selection_frame()["text"].tolist()
+    ['text 5', 'text 6']
+    """
+
+    _esm = STATIC / "scatter.js"
+    _css = STATIC / "scatter.css"
+
+    _texts = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    _positions = traitlets.Bytes().tag(sync=True)
+    _bounds = traitlets.List(traitlets.Float()).tag(sync=True)
+    _codes = traitlets.Bytes().tag(sync=True)
+    label_names = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
+    selection = IndexList(traitlets.Int()).tag(sync=True, **indices_serialization)
+    n_pairs = traitlets.Int(0, read_only=True).tag(sync=True)
+    height = traitlets.Int(480).tag(sync=True)
+    transition_ms = traitlets.Int(300).tag(sync=True)
+
+    def __init__(self, X, texts=None, labels=None, store=None, *, height=480, **kwargs):
+        X = _check_embedding(X)
+        n = len(X)
+        self._n = n
+        self._lock = threading.RLock()
+        self._text_list = (
+            None if texts is None else _check_length(check_texts(texts, "texts"), n, "texts")
+        )
+        self._given = _check_given_labels(labels, n)
+        self.store = _open_store(store)
+        _check_store_fits(self.store, n)
+        self._vocab = _sorted_labels(set(self._given) - {None})
+        super().__init__(_texts=self._text_list or [], height=height, **kwargs)
+        self.on_msg(self._on_msg)
+        self._projector = Projector(smoothing=0)
+        self._set_embedding(X)
+        self._refresh()
+
+    # -- what the picture shows ------------------------------------------------------------
+
+    @property
+    def positions(self):
+        """The (n, 2) float32 coordinates the picture shows now (read-only)."""
+        view = self._positions_array.view()
+        view.flags.writeable = False
+        return view
+
+    def _set_embedding(self, X):
+        positions = np.asarray(X, dtype=np.float32) if X.shape[1] == 2 else self._projector(X)
+        self._set_positions(positions, view_bounds(positions))
+
+    def _set_positions(self, positions, bounds):
+        self._positions_array = np.ascontiguousarray(positions, dtype=np.float32)
+        with self.hold_sync():
+            self._bounds = list(bounds)
+            self._positions = positions_to_bytes(self._positions_array)
+
+    @traitlets.validate("selection")
+    def _check_selection(self, proposal):
+        indices = _check_indices(proposal["value"], self._n, "selection")
+        return indices.tolist()
+
+    # -- actions: each one goes to the store first, then to the picture --------------------
+
+    def label(self, indices, label):
+        """Give the points ``indices`` the label ``label`` (a non-empty str or an int).
+
+        ``label=None`` removes labels made here from those points. Undoable.
+        """
+        indices = _check_indices(indices, self._n, "indices")
+        with self._lock:
+            self.store.label(indices, label)
+            self._refresh()
+
+    def add_pairs(self, a, b, similar=True, how="auto"):
+        """Pair the points of ``a`` with those of ``b`` as similar (or not). Undoable.
+
+        ``how="zip"`` pairs ``a[i]`` with ``b[i]``; ``"product"`` pairs every ``a`` with
+        every ``b``; ``"auto"`` (the toolbar's rule) zips when both have the same size.
+        """
+        a = _check_indices(a, self._n, "a")
+        b = _check_indices(b, self._n, "b")
+        if how == "auto":
+            how = "zip" if len(a) == len(b) else "product"
+        if how == "product":
+            a, b = np.repeat(a, len(b)), np.tile(b, len(a))
+        elif how != "zip":
+            raise ValueError(f"how must be 'auto', 'zip' or 'product'; got {how!r}.")
+        with self._lock:
+            self.store.add_pairs(a, b, similar)
+            self._refresh()
+
+    def undo(self):
+        """Take back the last label or pair action; returns what it touched, or None."""
+        with self._lock:
+            undone = self.store.undo()
+            self._refresh()
+        return undone
+
+    def current_labels(self):
+        """A list with every point's label now (``None`` where unlabelled)."""
+        with self._lock:
+            labels = list(self._given)
+            indices, made, _ = self.store.current_labels()
+        for i, label in zip(indices.tolist(), made, strict=True):
+            labels[i] = label
+        return labels
+
+    def _refresh(self):
+        """Recompute label codes and counts from the store and send them."""
+        with self._lock:
+            labels = self.current_labels()
+            for name in self.store.label_names():
+                if name not in self._vocab:
+                    self._vocab.append(name)
+            if len(self._vocab) > MAX_LABELS:
+                raise ValueError(f"At most {MAX_LABELS} distinct labels can be shown.")
+            code_of = {label: k + 1 for k, label in enumerate(self._vocab)}
+            codes = np.fromiter((code_of.get(x, 0) for x in labels), np.uint16, self._n)
+            self._codes_array = codes
+            with self.hold_sync():
+                self.set_trait("label_names", [str(v) for v in self._vocab])
+                self.set_trait("n_pairs", len(self.store.pairs()[0]))
+                self._codes = codes_to_bytes(codes)
+
+    def _on_msg(self, _, content, buffers):
+        """Requests from the browser: label, pairs, undo. Errors go back to be shown."""
+        try:
+            action = content.get("action")
+            if action == "label":
+                indices = indices_from_bytes(buffers[0] if buffers else None)
+                label = (
+                    self._vocab[content["code"]]
+                    if "code" in content
+                    else self._match(content["label"])
+                )
+                self.label(indices, label)
+            elif action == "pairs":
+                self.add_pairs(
+                    indices_from_bytes(buffers[0]),
+                    indices_from_bytes(buffers[1]),
+                    similar=bool(content["similar"]),
+                )
+            elif action == "undo":
+                if self.undo() is None:
+                    self.send({"type": "info", "message": "Nothing to undo."})
+            else:
+                raise ValueError(f"Unknown request from the browser: {action!r}.")
+        except (ValueError, TypeError, IndexError, KeyError) as error:
+            self.send({"type": "error", "message": str(error)})
+
+    def _match(self, text):
+        """A label typed in the browser: an existing label if it reads the same."""
+        for label in self._vocab:
+            if str(label) == text:
+                return label
+        return text
+
+    # -- exports ------------------------------------------------------------------------------
+
+    def selection_frame(self):
+        """The selected points as a DataFrame: index, text, label, x, y."""
+        import pandas as pd
+
+        index = np.asarray(self.selection, dtype=np.int64)
+        labels = self.current_labels()
+        return pd.DataFrame(
+            {
+                "index": index,
+                "text": self._texts_at(index),
+                "label": pd.Series([labels[i] for i in index], dtype=object),
+                "x": self._positions_array[index, 0],
+                "y": self._positions_array[index, 1],
+            }
+        )
+
+    def labels_frame(self):
+        """Every labelled point: index, text, label, x, y and when it was labelled
+        (``NaT`` for labels given up front)."""
+        import pandas as pd
+
+        with self._lock:
+            made, made_labels, times = self.store.current_labels()
+            labels = list(self._given)
+            when = np.full(self._n, np.nan)
+        for i, label, t in zip(made.tolist(), made_labels, times.tolist(), strict=True):
+            labels[i], when[i] = label, t
+        index = np.array([i for i, x in enumerate(labels) if x is not None], dtype=np.int64)
+        return pd.DataFrame(
+            {
+                "index": index,
+                "text": self._texts_at(index),
+                "label": pd.Series([labels[i] for i in index], dtype=object),
+                "x": self._positions_array[index, 0],
+                "y": self._positions_array[index, 1],
+                "time": pd.to_datetime(when[index], unit="s", utc=True),
+            }
+        )
+
+    def pairs_frame(self):
+        """Every pair: index_a, index_b, text_a, text_b, similar, x/y of both, time."""
+        import pandas as pd
+
+        a, b, similar, times = self.store.pairs()
+        p = self._positions_array
+        return pd.DataFrame(
+            {
+                "index_a": a,
+                "index_b": b,
+                "text_a": self._texts_at(a),
+                "text_b": self._texts_at(b),
+                "similar": similar,
+                "x_a": p[a, 0],
+                "y_a": p[a, 1],
+                "x_b": p[b, 0],
+                "y_b": p[b, 1],
+                "time": pd.to_datetime(times, unit="s", utc=True),
+            }
+        )
+
+    def _texts_at(self, index):
+        if self._text_list is None:
+            return [None] * len(index)
+        return [self._text_list[i] for i in index]
+
+
+def _check_embedding(X):
+    from sklearn.utils import check_array
+
+    if hasattr(X, "shape") and len(X.shape) != 2:
+        raise ValueError(f"X must be 2-D (n points, dim); got shape {tuple(X.shape)}.")
+    X = check_array(X, dtype=(np.float32, np.float64), input_name="X")
+    if len(X) > np.iinfo(np.uint32).max:
+        raise ValueError(f"X has {len(X)} points; at most 2**32 - 1 can be drawn.")
+    return X
+
+
+def _check_length(values, n, name):
+    if len(values) != n:
+        raise ValueError(f"{name} has {len(values)} entries but X has {n} points.")
+    return values
+
+
+def _is_missing(value):
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is _NA
+
+
+try:
+    from pandas import NA as _NA
+except ImportError:  # pragma: no cover - pandas is a dependency
+    _NA = object()
+
+
+def _check_given_labels(labels, n):
+    if labels is None:
+        return [None] * n
+    if isinstance(labels, str):
+        raise TypeError("labels must be a sequence with one label per point, not a string.")
+    labels = list(labels.tolist() if hasattr(labels, "tolist") else labels)
+    _check_length(labels, n, "labels")
+    checked = []
+    for i, label in enumerate(labels):
+        if _is_missing(label):
+            checked.append(None)
+        elif isinstance(label, float) and label.is_integer():
+            checked.append(int(label))  # ints that went through a float column with NaN
+        elif isinstance(label, numbers.Integral) and not isinstance(label, bool):
+            checked.append(int(label))
+        elif isinstance(label, str) and label.strip():
+            checked.append(label)
+        else:
+            raise TypeError(
+                f"labels[{i}] is {label!r}; a label must be a non-empty str or an int "
+                "(None or NaN for unlabelled)."
+            )
+    return checked
+
+
+def _sorted_labels(labels):
+    return sorted(labels, key=lambda x: (isinstance(x, str), x))
+
+
+def _check_indices(indices, n, name):
+    array = np.asarray(indices)
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.size == 0:
+        return array.astype(np.int64).reshape(0)
+    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must be point indices (ints); got {indices!r:.80}.")
+    if array.min() < 0 or array.max() >= n:
+        bad = int(array.min() if array.min() < 0 else array.max())
+        raise ValueError(f"{name} holds index {bad}, outside 0..{n - 1} for {n} points.")
+    return array.astype(np.int64)
+
+
+def _open_store(store):
+    if isinstance(store, AnnotationStore):
+        return store
+    if store is None or isinstance(store, (str, os.PathLike)):
+        return AnnotationStore(store)
+    raise TypeError(
+        f"store must be None, a file name or an AnnotationStore; got {type(store).__name__}."
+    )
+
+
+def _check_store_fits(store, n):
+    largest = store.max_index()
+    if largest >= n:
+        raise ValueError(
+            f"The store {store.path or '(in memory)'} has annotations on point {largest}, "
+            f"but X has only {n} points: is it the store of another data set?"
+        )

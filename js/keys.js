@@ -1,0 +1,30 @@
+// Keyboard shortcuts of the scatter, as a pure function of the key event.
+
+const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+
+function isTyping(event) {
+  const target = event.target;
+  if (!target) return false;
+  return TYPING.has(target.tagName) || target.isContentEditable === true;
+}
+
+/**
+ * The action a key press asks for, or null: digits 1-9 label the selection with the
+ * n-th label, Ctrl/Cmd+Z undoes, Escape clears the selection, L toggles the lasso.
+ * Nothing fires while the person types into a field.
+ */
+export function actionForKey(event, nLabels) {
+  if (isTyping(event)) return null;
+  const key = event.key;
+  if ((event.ctrlKey || event.metaKey) && !event.shiftKey && key.toLowerCase() === "z") {
+    return { type: "undo" };
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (/^[1-9]$/.test(key)) {
+    const k = Number(key);
+    return k <= nLabels ? { type: "label", index: k - 1 } : null;
+  }
+  if (key === "Escape") return { type: "deselect" };
+  if (key === "l" || key === "L") return { type: "lasso" };
+  return null;
+}

@@ -1,0 +1,94 @@
+// The WebGL picture: regl-scatterplot does rendering, zoom, pan, click and lasso.
+// Points carry their label code as category (colour) and a highlight class (opacity).
+
+import createScatterplot from "regl-scatterplot";
+
+export const UNLABELLED = "#c4c4c4";
+export const PALETTE = [
+  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+  "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf",
+];
+
+export function colorOf(code) {
+  return code === 0 ? UNLABELLED : PALETTE[(code - 1) % PALETTE.length];
+}
+
+function pointSizeFor(n) {
+  if (n > 500_000) return 1.5;
+  if (n > 50_000) return 2.5;
+  if (n > 5_000) return 4;
+  return 6;
+}
+
+export function createPlot(container, n, { onSelect, onHover }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "ew-canvas";
+  container.appendChild(canvas);
+  const scatterplot = createScatterplot({
+    canvas,
+    pointSize: pointSizeFor(n),
+    pointSizeSelected: 2,
+    pointOutlineWidth: 1,
+    backgroundColor: [1, 1, 1, 1],
+    pointColorActive: [0.1, 0.1, 0.1, 1],
+    pointColorHover: [0, 0, 0, 1],
+    lassoColor: [0.2, 0.2, 0.2, 1],
+    colorBy: "valueA",
+    opacityBy: "valueB",
+    opacity: [0.1, 1],
+    // Shift adds: shift-click adds a point, shift-drag lassoes into the selection.
+    actionKeyMap: { lasso: "shift", merge: "shift", remove: "alt" },
+    deselectOnEscape: false,
+    performanceMode: n > 2_000_000,
+  });
+  scatterplot.subscribe("select", ({ points }) => onSelect(Uint32Array.from(points)));
+  scatterplot.subscribe("deselect", () => onSelect(new Uint32Array(0)));
+  scatterplot.subscribe("pointOver", (index) => onHover(index));
+  scatterplot.subscribe("pointOut", () => onHover(-1));
+
+  // regl-scatterplot refuses a draw while one runs; keep only the newest waiting frame.
+  let running = null;
+  let waiting = null;
+  const pump = () => {
+    const { points, options, resolve } = waiting;
+    waiting = null;
+    const started = performance.now();
+    running = scatterplot
+      .draw(points, { zDataType: "categorical", wDataType: "categorical", ...options })
+      .then(() => resolve(performance.now() - started))
+      .catch((error) => resolve(Number.NaN, error))
+      .finally(() => {
+        running = null;
+        if (waiting) pump();
+      });
+  };
+
+  return {
+    /** Draw columns {x, y, valueA, valueB}; resolves with the milliseconds it took. */
+    draw(points, options = {}) {
+      return new Promise((resolve) => {
+        if (waiting) waiting.resolve(Number.NaN);
+        waiting = { points, options, resolve };
+        if (!running) pump();
+      });
+    },
+    setColors(nCodes) {
+      const colors = Array.from({ length: nCodes + 1 }, (_, code) => colorOf(code));
+      scatterplot.set({ pointColor: colors });
+    },
+    select(indices) {
+      if (indices.length) scatterplot.select(Array.from(indices), { preventEvent: true });
+      else scatterplot.deselect({ preventEvent: true });
+    },
+    setLasso(on) {
+      scatterplot.set({ mouseMode: on ? "lasso" : "panZoom" });
+    },
+    resetView() {
+      scatterplot.zoomToOrigin({ transition: true });
+    },
+    destroy() {
+      scatterplot.destroy();
+    },
+    scatterplot,
+  };
+}

@@ -1,0 +1,45 @@
+// Pure selection logic: search, pairing and counting. No DOM, no widget model.
+
+/** Indices of the texts that contain the query, ignoring case; empty query matches none. */
+export function searchTexts(texts, query) {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return new Uint32Array(0);
+  const hits = [];
+  for (let i = 0; i < texts.length; i++) {
+    if (texts[i].toLowerCase().includes(needle)) hits.push(i);
+  }
+  return Uint32Array.from(hits);
+}
+
+/**
+ * How side A and side B become pairs: zipped when they have the same size (the i-th of A
+ * with the i-th of B), otherwise every A with every B. Mirrors AnnotationStore pairing.
+ */
+export function pairPlan(a, b) {
+  if (!a.length || !b.length) return { how: "none", count: 0 };
+  if (a.length === b.length) return { how: "zip", count: a.length };
+  return { how: "product", count: a.length * b.length };
+}
+
+export function describePlan(plan) {
+  if (plan.how === "zip") return `${plan.count} zipped pairs (A[i] with B[i])`;
+  if (plan.how === "product") return `${plan.count} pairs (every A with every B)`;
+  return "select side B";
+}
+
+/** Points per label code: counts[k] is the number of points with code k. */
+export function countCodes(codes, nCodes) {
+  const counts = new Uint32Array(nCodes + 1);
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] <= nCodes) counts[codes[i]]++;
+  }
+  return counts;
+}
+
+/** Opacity classes for drawing: 1 for highlighted points, 0 for the rest (all 1 if none). */
+export function highlightMask(n, hits) {
+  const mask = new Float32Array(n);
+  if (!hits || !hits.length) return mask.fill(1);
+  for (const i of hits) mask[i] = 1;
+  return mask;
+}

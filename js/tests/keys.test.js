@@ -1,0 +1,38 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from "vitest";
+import { actionForKey } from "../keys.js";
+
+const press = (key, extra = {}, target = document.body) => ({ key, target, ...extra });
+
+describe("keyboard shortcuts", () => {
+  it("labels with digits up to the number of labels", () => {
+    expect(actionForKey(press("1"), 2)).toEqual({ type: "label", index: 0 });
+    expect(actionForKey(press("2"), 2)).toEqual({ type: "label", index: 1 });
+    expect(actionForKey(press("3"), 2)).toBeNull();
+    expect(actionForKey(press("0"), 9)).toBeNull();
+  });
+
+  it("undoes with Ctrl+Z and Cmd+Z but not Ctrl+Shift+Z", () => {
+    expect(actionForKey(press("z", { ctrlKey: true }), 0)).toEqual({ type: "undo" });
+    expect(actionForKey(press("Z", { metaKey: true }), 0)).toEqual({ type: "undo" });
+    expect(actionForKey(press("z", { ctrlKey: true, shiftKey: true }), 0)).toBeNull();
+  });
+
+  it("ignores digits with modifiers", () => {
+    expect(actionForKey(press("1", { ctrlKey: true }), 3)).toBeNull();
+    expect(actionForKey(press("1", { altKey: true }), 3)).toBeNull();
+  });
+
+  it("does nothing while typing in a field", () => {
+    const input = document.createElement("input");
+    const area = document.createElement("textarea");
+    expect(actionForKey(press("1", {}, input), 3)).toBeNull();
+    expect(actionForKey(press("z", { ctrlKey: true }, area), 3)).toBeNull();
+    expect(actionForKey(press("l", {}, input), 3)).toBeNull();
+  });
+
+  it("toggles the lasso and clears the selection", () => {
+    expect(actionForKey(press("l"), 0)).toEqual({ type: "lasso" });
+    expect(actionForKey(press("Escape"), 0)).toEqual({ type: "deselect" });
+  });
+});

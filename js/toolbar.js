@@ -1,0 +1,124 @@
+// Toolbar: search, lasso, undo, the labels (buttons that are also the legend), a field
+// for a new label, and the pair maker. It only builds DOM and reports clicks.
+
+import { colorOf, UNLABELLED } from "./plot.js";
+
+function button(text, title, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "ew-button";
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function row(className) {
+  const div = document.createElement("div");
+  div.className = `ew-row ${className}`;
+  return div;
+}
+
+export function createToolbar(parent, actions) {
+  const top = row("ew-top");
+  const search = document.createElement("input");
+  search.type = "search";
+  search.className = "ew-search";
+  search.placeholder = "Search texts (Enter selects matches)";
+  search.addEventListener("input", () => actions.search(search.value, false));
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") actions.search(search.value, true);
+    event.stopPropagation();
+  });
+  const lasso = button("Lasso", "Drag to lasso (L); Shift-drag adds to the selection", () =>
+    actions.toggleLasso(),
+  );
+  const undo = button("Undo", "Undo the last label or pair action (Ctrl/Cmd+Z)", () =>
+    actions.undo(),
+  );
+  const reset = button("Fit view", "Zoom back to all points", () => actions.resetView());
+  const status = document.createElement("span");
+  status.className = "ew-status";
+  top.append(search, lasso, undo, reset, status);
+
+  const labelRow = row("ew-labels");
+  const legend = document.createElement("span");
+  legend.className = "ew-legend";
+  const newLabel = document.createElement("input");
+  newLabel.type = "text";
+  newLabel.className = "ew-new-label";
+  newLabel.placeholder = "new label";
+  const addLabel = () => {
+    const text = newLabel.value.trim();
+    if (text) actions.labelNew(text);
+    newLabel.value = "";
+  };
+  newLabel.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") addLabel();
+    event.stopPropagation();
+  });
+  labelRow.append(legend, newLabel, button("Label", "Label the selection with the new label", addLabel));
+
+  const pairRow = row("ew-pairs");
+  const sideA = button("Set side A", "Remember the selection as side A of the pairs", () =>
+    actions.setSideA(),
+  );
+  const similar = button("Similar", "Pair side A with the selection as similar", () =>
+    actions.pairs(true),
+  );
+  const dissimilar = button("Dissimilar", "Pair side A with the selection as dissimilar", () =>
+    actions.pairs(false),
+  );
+  const plan = document.createElement("span");
+  plan.className = "ew-plan";
+  pairRow.append(sideA, similar, dissimilar, plan);
+
+  const message = document.createElement("div");
+  message.className = "ew-message";
+  message.setAttribute("role", "status");
+
+  parent.append(top, labelRow, pairRow, message);
+
+  return {
+    search,
+    newLabel,
+    setLasso(on) {
+      lasso.classList.toggle("ew-active", on);
+    },
+    setStatus(text) {
+      status.textContent = text;
+    },
+    setPlan(text, ready) {
+      plan.textContent = text;
+      similar.disabled = dissimilar.disabled = !ready;
+    },
+    setMessage(text, isError = false) {
+      message.textContent = text;
+      message.classList.toggle("ew-error", isError);
+    },
+    /** One button per label, coloured like its points, with its count and key. */
+    setLabels(names, counts) {
+      legend.textContent = "";
+      const none = document.createElement("span");
+      none.className = "ew-swatch-item";
+      none.append(swatch(UNLABELLED), `unlabelled ${counts[0] ?? 0}`);
+      legend.append(none);
+      names.forEach((name, i) => {
+        const key = i < 9 ? `${i + 1}: ` : "";
+        const b = button("", `Label the selection "${name}"${key ? ` (key ${i + 1})` : ""}`, () =>
+          actions.label(i),
+        );
+        b.classList.add("ew-label-button");
+        b.append(swatch(colorOf(i + 1)), `${key}${name} ${counts[i + 1] ?? 0}`);
+        legend.append(b);
+      });
+    },
+  };
+}
+
+function swatch(color) {
+  const s = document.createElement("span");
+  s.className = "ew-swatch";
+  s.style.background = color;
+  return s;
+}
