@@ -117,3 +117,38 @@ def test_tuner_partial_fit_batch_with_one_class_is_refused():
     tuner = ContrastiveTuner(epochs=1).partial_fit(X, y)
     with pytest.raises(ValueError, match="single class"):
         tuner.partial_fit(X[y == 0], y[y == 0])
+
+
+@pytest.mark.parametrize("loss", ["cosine", "contrastive"])
+def test_hand_written_gradient_matches_autograd(loss):
+    import torch
+
+    from embedwidget.finetune.contrastive import _SiameseHead
+
+    torch.manual_seed(0)
+    head = _SiameseHead(6, 5, seed=1, device=torch.device("cpu"))
+    head.flat.add_(0.1 * torch.randn_like(head.flat))  # non-zero biases too
+    x = torch.randn(7, 6, dtype=torch.float64)
+    where = torch.tensor([0, 0, 1, 2, 6, 3, 1, 4, 5, 2, 6, 0])  # items repeat across pairs
+    target = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.3, 0.0], dtype=torch.float64)
+    margin = 0.4  # some dissimilar pairs are pushed and some are not
+    head.flat, head.grad = head.flat.double(), head.grad.double()
+    head.W1, head.b1, head.W2, head.b2 = head._views(head.flat)
+    head.gW1, head.gb1, head.gW2, head.gb2 = head._views(head.grad)
+    loss_by_hand = head.loss_and_grad(x, where, target, loss, margin)
+
+    flat = head.flat.clone().requires_grad_()
+    W1, b1, W2, b2 = head._views(flat)
+    out = torch.relu(x @ W1 + b1) @ W2 + b2
+    unit = torch.nn.functional.normalize(out, dim=1)[where].view(2, len(target), -1)
+    cos = torch.sum(unit[0] * unit[1], dim=1)
+    if loss == "cosine":
+        expected = torch.sum((cos - target) ** 2)
+    else:
+        distance = 1 - cos
+        pushed = torch.relu(margin - distance)
+        assert 0 < int((pushed[target == 0] > 0).sum()) < int((target == 0).sum())
+        expected = torch.sum(target * distance**2 + (1 - target) * pushed**2)
+    (grad,) = torch.autograd.grad(expected / len(target), flat)
+    torch.testing.assert_close(loss_by_hand, expected.detach())
+    torch.testing.assert_close(head.grad, grad)

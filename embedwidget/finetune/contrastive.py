@@ -21,51 +21,82 @@ _TRANSFORM_ROWS = 8192
 
 
 class _SiameseHead:
-    """x -> relu(x @ W1 + b1) @ W2 + b2, one set of weights for both items of a pair.
+    """x -> relu(x @ W1 + b1) @ W2 + b2, one set of weights for both items of a pair,
+    with the gradient of the pair loss written by hand.
 
-    The weights are leaf tensors viewing one flat buffer, which one fused AdamW call
-    updates; autograd gives a gradient per layer, gathered into one flat gradient.
+    All weights live in one flat tensor (and all gradients in another) so that one fused
+    AdamW call updates everything. For a head this small the per-step overhead of
+    autograd costs about as much as the arithmetic, so the backward pass is spelled out
+    (``tests/test_contrastive.py`` checks it against autograd).
     """
 
     def __init__(self, n_in, n_out, seed, device):
         import torch
 
-        shapes = [(n_in, n_out), (n_out,), (n_out, n_out), (n_out,)]
-        sizes = [int(np.prod(s)) for s in shapes]
-        self.flat = torch.zeros(sum(sizes), device=device)
+        self.shapes = [(n_in, n_out), (n_out,), (n_out, n_out), (n_out,)]
+        self.flat = torch.zeros(sum(int(np.prod(s)) for s in self.shapes), device=device)
         self.grad = torch.zeros_like(self.flat)
-        self.params = [
-            part.view(shape).requires_grad_()
-            for part, shape in zip(self.flat.split(sizes), shapes, strict=True)
-        ]
+        self.W1, self.b1, self.W2, self.b2 = self._views(self.flat)
+        self.gW1, self.gb1, self.gW2, self.gb2 = self._views(self.grad)
         gen = torch.Generator().manual_seed(seed)
-        with torch.no_grad():
-            for weight, fan_in in ((self.params[0], n_in), (self.params[2], n_out)):
-                bound = 1.0 / np.sqrt(fan_in)
-                weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
+        for weight, fan_in in ((self.W1, n_in), (self.W2, n_out)):
+            bound = 1.0 / np.sqrt(fan_in)
+            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
+
+    def _views(self, buffer):
+        views, start = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape))
+            views.append(buffer[start : start + size].view(shape))
+            start += size
+        return views
 
     def embed(self, x):
         import torch
 
-        W1, b1, W2, b2 = self.params
-        return torch.addmm(b2, torch.relu(torch.addmm(b1, x, W1)), W2)
+        hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
+        return torch.addmm(self.b2, hidden, self.W2)
 
-    def gradient(self, loss):
-        """The flat gradient of ``loss`` with respect to every weight."""
+    def loss_and_grad(self, x, where, target, kind, margin):
+        """Summed loss of a batch of pairs; fills ``self.grad`` with its gradient / batch.
+
+        ``x`` holds the distinct items of the batch, ``where`` (2 * batch,) the row in
+        ``x`` of each pair's first items followed by each pair's second items.
+        """
         import torch
 
-        grads = torch.autograd.grad(loss, self.params)
-        return torch.cat([g.reshape(-1) for g in grads], out=self.grad)
-
-
-def _pair_loss(kind, cos, target, margin):
-    """Summed loss of a batch of cosine similarities against targets in [0, 1]."""
-    import torch
-
-    if kind == "cosine":  # regress the similarity onto the target
-        return torch.sum((cos - target) ** 2)
-    distance = 1.0 - cos  # contrastive: pull similar pairs in, push others past the margin
-    return torch.sum(target * distance**2 + (1 - target) * torch.relu(margin - distance) ** 2)
+        batch = len(target)
+        # forward
+        hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
+        out = torch.addmm(self.b2, hidden, self.W2)
+        norm = torch.linalg.vector_norm(out, dim=1, keepdim=True).clamp_(min=1e-12)
+        unit = out.div_(norm)  # ``out`` is not needed again
+        pair = unit.index_select(0, where).view(2, batch, -1)
+        cos = torch.sum(pair[0] * pair[1], dim=1)
+        # loss and its derivative with respect to each cosine
+        if kind == "cosine":  # regress the similarity onto the target
+            residual = cos - target
+            loss = torch.dot(residual, residual)
+            d_cos = residual.mul_(2.0 / batch)
+        else:  # pull similar pairs in, push others until their distance passes the margin
+            distance = 1.0 - cos
+            push = torch.clamp(distance.neg().add_(margin), min=0)
+            loss = torch.dot(target, distance * distance) + torch.dot(1 - target, push * push)
+            # d/dcos [t d^2 + (1 - t) push^2] = -2 t d + 2 (1 - t) push
+            d_cos = (push - target * (distance + push)).mul_(2.0 / batch)
+        # backward: cosine -> unit vectors -> raw outputs -> the two layers
+        d_unit = torch.zeros_like(unit)
+        d_cos = d_cos.unsqueeze(1)
+        d_unit.index_add_(0, where[:batch], pair[1] * d_cos)
+        d_unit.index_add_(0, where[batch:], pair[0] * d_cos)
+        radial = torch.sum(d_unit * unit, dim=1, keepdim=True)
+        d_out = d_unit.addcmul_(unit, radial, value=-1).div_(norm)
+        torch.mm(hidden.T, d_out, out=self.gW2)
+        torch.sum(d_out, 0, out=self.gb2)
+        d_hidden = torch.ops.aten.threshold_backward(torch.mm(d_out, self.W2.T), hidden, 0)
+        torch.mm(x.T, d_hidden, out=self.gW1)
+        torch.sum(d_hidden, 0, out=self.gb1)
+        return loss
 
 
 class ContrastiveLearner(TorchStateMixin, BaseEstimator):
@@ -237,16 +268,12 @@ class ContrastiveLearner(TorchStateMixin, BaseEstimator):
         items_t = torch.from_numpy(items).to(self._device)
 
         def step(first, second, target):
-            batch = len(target)
             needed, where = torch.unique(torch.cat([first, second]), return_inverse=True)
-            with torch.enable_grad():
-                unit = torch.nn.functional.normalize(head.embed(items_t[needed]), dim=1)
-                pair = unit[where].view(2, batch, -1)
-                cos = torch.sum(pair[0] * pair[1], dim=1)
-                loss = _pair_loss(loss_kind, cos, target, margin)
-                grad = head.gradient(loss)
-            optimizer.step(grad.mul_(1.0 / batch))
-            return loss.detach()
+            loss = head.loss_and_grad(
+                items_t.index_select(0, needed), where, target, loss_kind, margin
+            )
+            optimizer.step(head.grad)
+            return loss
 
         data = [torch.from_numpy(a).to(self._device) for a in (inverse[:n], inverse[n:], y)]
         with torch.no_grad():
