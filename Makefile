@@ -10,7 +10,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test bench lint clean
+CHROMIUM := /usr/bin/chromium
+APT_GET  := env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: install browser demo test bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -21,10 +24,24 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The real-browser tests (tests/browser) drive Debian's Chromium through playwright;
+# `playwright install` is never used. Installed once, skipped when already there.
+browser: $(CHROMIUM)
+	@:
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	else echo "error: $(CHROMIUM) is missing and this user cannot install it." \
+	  "Run as root or with sudo: apt-get update && apt-get install -y chromium" >&2; exit 1; fi; \
+	echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	$$SUDO $(APT_GET) update -qq && $$SUDO $(APT_GET) install -y -qq chromium >/dev/null
+	@test -x $(CHROMIUM) || { echo "error: apt-get did not install $(CHROMIUM)" >&2; exit 1; }
+
 demo: install
 	cd notebooks && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) 01-feedforward.ipynb
 
-test: install
+test: install browser
 	$(PY) -m pytest
 
 bench: install

@@ -1,0 +1,1 @@
+"""Real-browser tests: JupyterLab driven through playwright in Debian's Chromium."""

@@ -1,0 +1,95 @@
+"""Fixtures of the real-browser tests: one JupyterLab and one Chromium per session.
+
+- ``lab_server``: the running JupyterLab (``lab.LabServer``); write notebooks into
+  ``lab_server.root``.
+- ``browser``: playwright's Chromium (Debian's /usr/bin/chromium, WebGL2 on SwiftShader).
+- ``page``: a fresh, logged-in tab per test whose base_url is the server, so
+  ``lab.open_notebook(page, "x.ipynb")`` works. When a test fails, a screenshot, the
+  browser console and the server log land in tests/browser/artifacts/<test>/.
+
+Chromium comes from ``make browser`` (apt-get); a missing one fails the tests, it does
+not skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, start_lab, stop_lab
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives JupyterLab in a real Chromium")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """A JupyterLab on 127.0.0.1, everything of it under a temp folder; stopped by PID."""
+    server = start_lab(tmp_path_factory.mktemp("jupyterlab"))
+    yield server
+    stop_lab(server)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by playwright (never `playwright install`)."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. Run "
+            "`make browser` (or `apt-get update && apt-get install -y chromium`), or set "
+            "EMBEDWIDGET_CHROMIUM to another Chromium.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(request, browser, lab_server):
+    """A new tab, logged in to ``lab_server`` (its base_url), with generous timeouts.
+    ``page.console_lines`` collects the browser console and page errors."""
+    context = browser.new_context(base_url=lab_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    tab.console_lines = []
+    tab.on("console", lambda msg: tab.console_lines.append(f"[{msg.type}] {msg.text}"))
+    tab.on("pageerror", lambda err: tab.console_lines.append(f"[pageerror] {err}"))
+    # A token in the URL logs the browser in: the server answers with a login cookie.
+    response = tab.goto(f"api/status?token={lab_server.token}")
+    assert response is not None and response.ok, "could not log in to JupyterLab"
+    yield tab
+    failed = any(
+        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
+    if failed:
+        folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            tab.screenshot(path=folder / "page.png", full_page=True, timeout=10_000)
+        except Exception as error:  # the page may be what broke
+            (folder / "page.png.error.txt").write_text(repr(error))
+        (folder / "console.txt").write_text("\n".join(tab.console_lines))
+        shutil.copy(lab_server.log_path, folder / "jupyterlab.log")
+        print(f"browser test artifacts: {folder}")
+    context.close()
