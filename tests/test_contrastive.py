@@ -76,14 +76,41 @@ def test_learner_pickles_and_keeps_training():
 def test_tuner_in_a_pipeline_with_set_params():
     X, y = blobs()
     pipe = make_pipeline(ContrastiveTuner(epochs=2, random_state=0))
-    pipe.set_params(contrastivetuner__hidden_dim=7)
+    assert pipe.fit(X, y).transform(X).shape == X.shape  # residual: x + f(x)
+    pipe.set_params(contrastivetuner__hidden_dim=7, contrastivetuner__residual=False)
     assert pipe.fit(X, y).transform(X).shape == (len(X), 7)
     assert clone(pipe).get_params()["contrastivetuner__hidden_dim"] == 7
 
 
+def test_tuner_early_stopping_holds_back_items_and_keeps_the_best_pass():
+    X, y = blobs(n=120)
+    tuner = ContrastiveTuner(epochs=30, learning_rate=0.01, n_iter_no_change=2, random_state=0)
+    tuner.fit(X, y)
+    scores = tuner.validation_scores_
+    assert len(scores) == len(tuner.loss_curve_) <= 30
+    assert min(scores) < scores[0]
+    if len(scores) < 30:  # stopped: the last passes did not beat the best one
+        assert min(scores[-2:]) >= min(scores)
+    # a class too small to spare an item: nothing is held back
+    y_small = y.copy()
+    y_small[:2] = 3
+    assert ContrastiveTuner(epochs=2).fit(X, y_small).validation_scores_ == []
+    assert ContrastiveTuner(epochs=2, early_stopping=False).fit(X, y).validation_scores_ == []
+
+
+def test_residual_tuner_starts_from_the_input():
+    X, y = blobs()
+    tuner = ContrastiveTuner(epochs=1, random_state=0).fit(X, y)
+    tuner.learner_._head.flat.zero_()  # no correction left: transform is the identity
+    np.testing.assert_allclose(tuner.transform(X), X)
+
+
 def test_tuner_separates_classes_and_partial_fit_keeps_learning():
     X, y = blobs()
-    tuner = ContrastiveTuner(hidden_dim=8, epochs=1, learning_rate=0.01, random_state=0)
+    tuner = ContrastiveTuner(
+        hidden_dim=8, epochs=1, learning_rate=0.01, residual=False, weight_decay=0.0,
+        random_state=0,
+    )  # fmt: skip
     tuner.partial_fit(X, y)
     before = class_separation(tuner.transform(X), y)
     for _ in range(20):
@@ -119,36 +146,41 @@ def test_tuner_partial_fit_batch_with_one_class_is_refused():
         tuner.partial_fit(X[y == 0], y[y == 0])
 
 
+@pytest.mark.parametrize("residual", [False, True])
 @pytest.mark.parametrize("loss", ["cosine", "contrastive"])
-def test_hand_written_gradient_matches_autograd(loss):
+def test_hand_written_gradient_matches_autograd(loss, residual):
     import torch
 
     from embedwidget.finetune.contrastive import _SiameseHead
 
     torch.manual_seed(0)
-    head = _SiameseHead(6, 5, seed=1, device=torch.device("cpu"))
+    head = _SiameseHead(6, 5, seed=1, device=torch.device("cpu"), residual=residual)
+    head.flat, head.grad = head.flat.double(), head.grad.double()
     head.flat.add_(0.1 * torch.randn_like(head.flat))  # non-zero biases too
+    head.W1, head.b1, head.W2, head.b2 = head._views(head.flat)
+    head.gW1, head.gb1, head.gW2, head.gb2 = head._views(head.grad)
     x = torch.randn(7, 6, dtype=torch.float64)
     where = torch.tensor([0, 0, 1, 2, 6, 3, 1, 4, 5, 2, 6, 0])  # items repeat across pairs
     target = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.3, 0.0], dtype=torch.float64)
-    margin = 0.4  # some dissimilar pairs are pushed and some are not
-    head.flat, head.grad = head.flat.double(), head.grad.double()
-    head.W1, head.b1, head.W2, head.b2 = head._views(head.flat)
-    head.gW1, head.gb1, head.gW2, head.gb2 = head._views(head.grad)
+
+    def reference_loss(flat, margin):
+        W1, b1, W2, b2 = head._views(flat)
+        out = torch.relu(x @ W1 + b1) @ W2 + b2 + (x if residual else 0)
+        unit = torch.nn.functional.normalize(out, dim=1)[where].view(2, len(target), -1)
+        cos = torch.sum(unit[0] * unit[1], dim=1)
+        if loss == "cosine":
+            return torch.sum((cos - target) ** 2), cos
+        distance = 1 - cos
+        pushed = torch.relu(margin - distance)
+        return torch.sum(target * distance**2 + (1 - target) * pushed**2), cos
+
+    # a margin between two dissimilar pairs' distances: one is pushed, the others are not
+    _, cos = reference_loss(head.flat, 0.0)
+    margin = float((1 - cos[target == 0]).sort().values[:2].mean())
     loss_by_hand = head.loss_and_grad(x, where, target, loss, margin)
 
     flat = head.flat.clone().requires_grad_()
-    W1, b1, W2, b2 = head._views(flat)
-    out = torch.relu(x @ W1 + b1) @ W2 + b2
-    unit = torch.nn.functional.normalize(out, dim=1)[where].view(2, len(target), -1)
-    cos = torch.sum(unit[0] * unit[1], dim=1)
-    if loss == "cosine":
-        expected = torch.sum((cos - target) ** 2)
-    else:
-        distance = 1 - cos
-        pushed = torch.relu(margin - distance)
-        assert 0 < int((pushed[target == 0] > 0).sum()) < int((target == 0).sum())
-        expected = torch.sum(target * distance**2 + (1 - target) * pushed**2)
+    expected, _ = reference_loss(flat, margin)
     (grad,) = torch.autograd.grad(expected / len(target), flat)
     torch.testing.assert_close(loss_by_hand, expected.detach())
     torch.testing.assert_close(head.grad, grad)
