@@ -24,6 +24,7 @@ export function createPlot(container, n, { onSelect, onHover }) {
   const canvas = document.createElement("canvas");
   canvas.className = "ew-canvas";
   container.appendChild(canvas);
+  canvas.addEventListener("webglcontextlost", () => console.warn("embedwidget: WebGL context lost"));
   const scatterplot = createScatterplot({
     canvas,
     pointSize: pointSizeFor(n),

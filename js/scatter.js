@@ -26,7 +26,6 @@ function render({ model, el }) {
   let sideA = new Uint32Array(0);
   let lasso = false;
   let pointer = { x: 0, y: 0 };
-  const n = positions.length >> 1;
 
   const toolbar = createToolbar(root, {
     search: (query, select) => {
@@ -60,7 +59,7 @@ function render({ model, el }) {
   stage.style.height = `${model.get("height")}px`;
   root.appendChild(stage);
   const tooltip = createTooltip(stage);
-  const plot = createPlot(stage, n, {
+  const plot = createPlot(stage, positions.length >> 1, {
     onSelect: (indices) => setSelection(indices, false),
     onHover: (index) => {
       if (index < 0 || index >= texts.length) return tooltip.hide();
@@ -119,7 +118,7 @@ function render({ model, el }) {
     const bounds = model.get("_bounds")?.length === 4 ? model.get("_bounds") : boundsOf(positions);
     const { x, y } = toDeviceCoordinates(positions, bounds);
     const valueA = Float32Array.from(codes);
-    const valueB = highlightMask(n, hits.length ? hits : null);
+    const valueB = highlightMask(x.length, hits.length ? hits : null);
     plot.setColors(model.get("label_names").length);
     const drawn = plot.draw(
       { x, y, valueA, valueB },
@@ -146,6 +145,9 @@ function render({ model, el }) {
   };
   root.addEventListener("keydown", onKey);
   stage.addEventListener("pointerdown", () => root.focus({ preventScroll: true }));
+  // A Shift-drag in the picture is a lasso, not the notebook's Shift-click cell selection
+  // (which would swallow the mouse moves the lasso needs).
+  stage.addEventListener("mousedown", (event) => event.stopPropagation());
 
   const onPositions = () => {
     const transition = float32(model.get("_positions")).length === positions.length;

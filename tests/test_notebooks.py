@@ -14,7 +14,7 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, monkeypatch):
+def test_notebook_runs(path, monkeypatch, tmp_path):
     monkeypatch.setenv("EMBEDWIDGET_N_TEST", "200")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     notebook = nbformat.read(path, as_version=4)
@@ -22,7 +22,8 @@ def test_notebook_runs(path, monkeypatch):
         notebook,
         timeout=900,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        # Run in an empty folder, so files a notebook writes (its label store) start fresh.
+        resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
     errors = [

@@ -280,3 +280,26 @@ def test_a_store_of_a_bigger_data_set_is_refused(X, tmp_path):
 def test_bad_store_argument(X):
     with pytest.raises(TypeError, match="store must be"):
         EmbeddingScatter(X, store=42)
+
+
+def test_a_new_embedding_of_the_same_points_is_aligned_to_the_last(X):
+    w = EmbeddingScatter(X)
+    before = w.positions.copy()
+    w.set_embedding(-X)  # a mirrored copy: the same picture after alignment
+    np.testing.assert_allclose(w.positions, before, atol=1e-4)
+    with pytest.raises(ValueError, match="X has 10 points but the widget shows 60"):
+        w.set_embedding(X[:10])
+
+
+def test_the_browser_gets_the_whole_picture_when_the_widget_opens(X, monkeypatch):
+    import comm
+
+    opened = []
+    create = comm.create_comm
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: opened.append(kw) or create(**kw))
+    EmbeddingScatter(X, labels=["a"] * N)
+    (ours,) = [kw for kw in opened if "_positions" in str(kw["data"]["buffer_paths"])]
+    state, paths = ours["data"]["state"], ours["data"]["buffer_paths"]
+    buffers = dict(zip((p[0] for p in paths), ours["buffers"], strict=True))
+    assert len(buffers["_positions"]) == 8 * N and len(buffers["_codes"]) == 2 * N
+    assert state["label_names"] == ["a"] and len(state["_bounds"]) == 4

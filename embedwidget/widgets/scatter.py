@@ -100,11 +100,13 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self.store = _open_store(store)
         _check_store_fits(self.store, n)
         self._vocab = _sorted_labels(set(self._given) - {None})
+        self._projector = Projector(smoothing=0)
+        # Picture and labels are set before the widget opens its comm, so the browser's
+        # first render has all of them (no half-initialised first frame).
+        self._show(X)
+        self._refresh()
         super().__init__(_texts=self._text_list or [], height=height, **kwargs)
         self.on_msg(self._on_msg)
-        self._projector = Projector(smoothing=0)
-        self._set_embedding(X)
-        self._refresh()
 
     # -- what the picture shows ------------------------------------------------------------
 
@@ -115,7 +117,18 @@ class EmbeddingScatter(anywidget.AnyWidget):
         view.flags.writeable = False
         return view
 
-    def _set_embedding(self, X):
+    def set_embedding(self, X):
+        """Show a new embedding of the same points (say, after finetuning).
+
+        The picture moves to it in an animation; a PCA picture is turned to line up with
+        the one before, so only real changes show.
+        """
+        X = _check_embedding(X)
+        if len(X) != self._n:
+            raise ValueError(f"X has {len(X)} points but the widget shows {self._n}.")
+        self._show(X)
+
+    def _show(self, X):
         positions = np.asarray(X, dtype=np.float32) if X.shape[1] == 2 else self._projector(X)
         self._set_positions(positions, view_bounds(positions))
 

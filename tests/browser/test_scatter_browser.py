@@ -1,0 +1,153 @@
+"""EmbeddingScatter in real JupyterLab and Chromium: 10,000 points drawn with WebGL, a
+click and a lasso select, a key press labels, a hostile text is hovered and nothing runs,
+and the labels come back after a kernel restart."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .lab import (
+    cell_output,
+    colour_share,
+    kernel_stdout,
+    open_notebook,
+    png_pixels,
+    rerun_until,
+    run_cell,
+    screenshot,
+    wait_for_idle,
+    write_notebook,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+N = 10_000
+TARGET, PAYLOAD, CLUSTER = N - 1, N - 2, list(range(N - 10, N - 2))
+CORNERS = list(range(N - 14, N - 10))  # four points that keep the others off the edges
+HOSTILE = '<img src=x onerror="window.__pwned = 1">'
+ALPHA_BLUE = (0x4E, 0x79, 0xA7)  # the first label's colour
+
+# Two-column X is drawn as is, so the test knows where every point is: a cloud in the
+# middle, and three lone places for the click, the lasso and the hover.
+SETUP = f"""
+import numpy as np
+from embedwidget import EmbeddingScatter
+
+rng = np.random.default_rng(0)
+X = np.clip(rng.normal(scale=0.35, size=({N}, 2)), -1, 1).astype("float32")
+X[{CLUSTER[0]}:{CLUSTER[-1] + 1}] = [1.5, -1.5] + rng.normal(scale=0.01, size=(8, 2))
+X[{CORNERS[0]}:{CORNERS[-1] + 1}] = [[-2, -2], [-2, 2], [2, -2], [2, 2]]
+X[{PAYLOAD}] = [-1.5, 1.5]
+X[{TARGET}] = [1.5, 1.5]
+texts = [f"text {{i}}" for i in range({N})]
+texts[{PAYLOAD}] = {HOSTILE!r}
+labels = ["alpha"] * 5000 + ["beta"] * 2000 + [None] * {N - 7000}
+w = EmbeddingScatter(X, texts=texts, labels=labels, store="labels.db", height=360)
+w
+"""
+CELLS = [
+    SETUP,
+    "print('selection', sorted(w.selection))",
+    f"f = w.labels_frame(); print('cluster', f[f['index'] >= {CLUSTER[0]}]['label'].tolist())",
+    """import numpy as np
+from embedwidget import EmbeddingScatter
+again = EmbeddingScatter(X, texts=texts, store="labels.db")
+f = again.labels_frame()
+print('reopened', f['index'].tolist(), f['label'].tolist())""",
+]
+
+
+def screen_point(page, canvas, bounds, xy):
+    """Where a data point is on screen: our JS maps the bounds into [-0.95, 0.95] and
+    regl-scatterplot maps [-1, 1] onto the canvas height, centred."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    xmin, xmax, ymin, ymax = bounds
+    half = max(xmax - xmin, ymax - ymin) / 2
+    scale = 0.95 / half
+    nx, ny = (xy[0] - (xmin + xmax) / 2) * scale, (xy[1] - (ymin + ymax) / 2) * scale
+    return (
+        box["x"] + box["width"] / 2 + nx * box["height"] / 2,
+        box["y"] + box["height"] / 2 - ny * box["height"] / 2,
+    )
+
+
+def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server, tmp_path):
+    write_notebook(lab_server.root, "scatter.ipynb", CELLS)
+    open_notebook(page, "scatter.ipynb")
+    run_cell(page, 0)
+    root = cell_output(page, 0).locator(".ew-root")
+    root.and_(page.locator("[data-frames]")).wait_for()
+    canvas = root.locator("canvas.ew-canvas")
+    canvas.scroll_into_view_if_needed()
+    bounds = json.loads(kernel_stdout(page, "import json; print(json.dumps(w._bounds))"))
+
+    # The WebGL canvas shows the points: grey and the labels' colours on white.
+    page.mouse.move(0, 0)
+    png = screenshot(canvas, tmp_path / "scatter.png")
+    _, _, pixels = png_pixels(png)
+    assert colour_share(pixels, (255, 255, 255), tolerance=8) < 0.97, "the canvas is blank"
+    assert colour_share(pixels, ALPHA_BLUE, tolerance=20) > 0.002, "no labelled points drawn"
+
+    # A click selects the lone point under the cursor; the kernel sees it.
+    page.mouse.click(*screen_point(page, canvas, bounds, (1.5, 1.5)))
+    rerun_until(page, 1, f"selection [{TARGET}]")
+
+    # A Shift-drag lasso around the cluster selects exactly its eight points.
+    cx, cy = screen_point(page, canvas, bounds, (1.5, -1.5))
+    r = 25
+    corners = [
+        (cx - r, cy - r),
+        (cx + r, cy - r),
+        (cx + r, cy + r),
+        (cx - r, cy + r),
+        (cx - r, cy - r),
+    ]
+    page.keyboard.down("Shift")
+    page.mouse.move(*corners[0])
+    page.mouse.down()
+    for corner in corners[1:]:
+        page.mouse.move(*corner, steps=12)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    # Shift merges: the clicked point stays, the cluster joins it.
+    rerun_until(page, 1, f"selection {sorted([*CLUSTER, TARGET])}")
+
+    # Key 1 labels the selection with the first label; the kernel's store has it.
+    root.focus()
+    page.keyboard.press("1")
+    rerun_until(page, 2, "cluster " + str(["alpha"] * 9))
+
+    # Hovering the hostile text shows it as text; nothing in it runs.
+    page.mouse.move(*screen_point(page, canvas, bounds, (-1.5, 1.5)))
+    tooltip = root.locator(".ew-tooltip")
+    tooltip.wait_for(state="visible")
+    assert tooltip.text_content() == HOSTILE
+    assert tooltip.locator("img").count() == 0
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+
+    # Undo with Ctrl+Z takes back the key-press label (keys go to the focused widget;
+    # running a cell moved the focus to the notebook).
+    root.focus()
+    page.keyboard.press("Control+z")
+    rerun_until(page, 2, "cluster []")
+    root.focus()
+    page.keyboard.press("1")
+    rerun_until(page, 2, "cluster " + str(["alpha"] * 9))
+
+    # The widget as a person sees it (the README's picture is made from this file).
+    page.mouse.move(*screen_point(page, canvas, bounds, (1.5, -1.5)))
+    screenshot(root, ARTIFACTS / "embedding-scatter.png")
+
+    # After a kernel restart, a new widget on the same file has the labels back.
+    page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    wait_for_idle(page)
+    run_cell(page, 0)
+    reopened = rerun_until(page, 3, "reopened")
+    assert f"reopened {[*CLUSTER, TARGET]} {['alpha'] * 9}" in reopened
+    assert not [line for line in page.console_lines if line.startswith("[pageerror]")]
