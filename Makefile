@@ -11,9 +11,11 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 CHROMIUM := /usr/bin/chromium
+BUNDLE   := embedwidget/static/scatter.js
+NODE_OK  := node_modules/.package-lock.json
 APT_GET  := env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install browser demo test bench lint clean
+.PHONY: install browser js demo test bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -22,7 +24,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(BUNDLE)
+
+# The widget's browser side: npm packages from package-lock.json, bundled by esbuild.
+# (pip install -e builds it too, through hatch-jupyter-builder; this keeps it fresh
+# when js/ changes after the install.)
+$(NODE_OK): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: node and npm (20 or newer) are needed to build the widget" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BUNDLE): $(NODE_OK) $(wildcard js/*.js js/*.css)
+	npm run --silent build
+
+js: $(BUNDLE)
 
 # The real-browser tests (tests/browser) drive Debian's Chromium through playwright;
 # `playwright install` is never used. Installed once, skipped when already there.
@@ -42,6 +57,7 @@ demo: install
 	cd notebooks && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) 01-feedforward.ipynb
 
 test: install browser
+	npm test --silent
 	$(PY) -m pytest
 
 bench: install
