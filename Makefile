@@ -64,6 +64,7 @@ bench: install
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS),bench]"
 	cd bench && OMP_NUM_THREADS=1 ../$(PY) feedforward.py
 	cd bench && OMP_NUM_THREADS=1 ../$(PY) contrastive.py
+	$(PY) bench/scatter.py
 
 lint: install
 	$(VENV)/bin/ruff check embedwidget tests bench

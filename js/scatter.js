@@ -150,7 +150,8 @@ function render({ model, el }) {
   stage.addEventListener("mousedown", (event) => event.stopPropagation());
 
   const onPositions = () => {
-    const transition = float32(model.get("_positions")).length === positions.length;
+    const animate = model.get("transition_ms") > 0;
+    const transition = animate && float32(model.get("_positions")).length === positions.length;
     positions = float32(model.get("_positions"));
     redraw(transition);
   };

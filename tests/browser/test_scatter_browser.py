@@ -75,6 +75,28 @@ def screen_point(page, canvas, bounds, xy):
     )
 
 
+def lasso(page, cx, cy, r=25, shift=True):
+    """Drag a square lasso around (cx, cy), as a person would: with Shift held, or
+    plain in lasso mode."""
+    corners = [
+        (cx - r, cy - r),
+        (cx + r, cy - r),
+        (cx + r, cy + r),
+        (cx - r, cy + r),
+        (cx - r, cy - r),
+    ]
+    if shift:
+        page.keyboard.down("Shift")
+    page.mouse.move(*corners[0])
+    page.mouse.down()
+    for corner in corners[1:]:
+        page.mouse.move(*corner, steps=12)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    if shift:
+        page.keyboard.up("Shift")
+
+
 def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server, tmp_path):
     write_notebook(lab_server.root, "scatter.ipynb", CELLS)
     open_notebook(page, "scatter.ipynb")
@@ -97,23 +119,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     rerun_until(page, 1, f"selection [{TARGET}]")
 
     # A Shift-drag lasso around the cluster selects exactly its eight points.
-    cx, cy = screen_point(page, canvas, bounds, (1.5, -1.5))
-    r = 25
-    corners = [
-        (cx - r, cy - r),
-        (cx + r, cy - r),
-        (cx + r, cy + r),
-        (cx - r, cy + r),
-        (cx - r, cy - r),
-    ]
-    page.keyboard.down("Shift")
-    page.mouse.move(*corners[0])
-    page.mouse.down()
-    for corner in corners[1:]:
-        page.mouse.move(*corner, steps=12)
-        page.wait_for_timeout(30)
-    page.mouse.up()
-    page.keyboard.up("Shift")
+    lasso(page, *screen_point(page, canvas, bounds, (1.5, -1.5)))
     # Shift merges: the clicked point stays, the cluster joins it.
     rerun_until(page, 1, f"selection {sorted([*CLUSTER, TARGET])}")
 
@@ -139,6 +145,29 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     root.focus()
     page.keyboard.press("1")
     rerun_until(page, 2, "cluster " + str(["alpha"] * 9))
+
+    # The search box finds texts in the browser; Enter selects the matches.
+    search = root.locator("input.ew-search")
+    search.fill("text 999")
+    assert root.locator(".ew-message").text_content() == '10 texts match "text 999"'
+    search.press("Enter")
+    rerun_until(page, 1, f"selection {[999, *CLUSTER, TARGET]}")  # not the hostile one
+    search.fill("")
+
+    # Pairs from the toolbar: side A, then side B, then Similar (1 x 8 pairs, crossed).
+    page.mouse.click(*screen_point(page, canvas, bounds, (1.5, 1.5)))
+    root.get_by_role("button", name="Set side A").click()
+    root.focus()
+    page.keyboard.press("l")  # lasso mode: a plain drag lassoes a new selection
+    lasso(page, *screen_point(page, canvas, bounds, (1.5, -1.5)), shift=False)
+    page.keyboard.press("l")
+    root.locator(".ew-plan", has_text="8 pairs (every A with every B)").wait_for()
+    root.get_by_role("button", name="Similar", exact=True).click()
+    pairs = kernel_stdout(
+        page, "f = w.pairs_frame(); print(f['index_a'].tolist(), f['similar'].tolist())"
+    )
+    assert pairs.strip() == f"{[TARGET] * 8} {[1.0] * 8}"
+    assert "8 pairs" in root.locator(".ew-status").text_content()
 
     # The widget as a person sees it (the README's picture is made from this file).
     page.mouse.move(*screen_point(page, canvas, bounds, (1.5, -1.5)))

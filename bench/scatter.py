@@ -1,0 +1,232 @@
+"""EmbeddingScatter's wire and drawing costs, against jupyter-scatter in the same process.
+
+    .venv/bin/python bench/scatter.py [--sizes 100000 1000000] [--repeats 5] [--no-browser]
+
+1. Bytes on the wire per point for a positions update: the message each widget sends,
+   JSON-encoded as a kernel would, plus its binary buffers, divided by the points.
+2. Python-side time to produce that update for n points (validate, project or take the
+   2-D array as is, encode, serialise), ours / jupyter-scatter's ``Scatter.xy``.
+3. In headless Chromium (WebGL on SwiftShader, the CPU): the time from a new positions
+   buffer arriving to the frame drawn, at 100k points, and whether 1M points render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import statistics
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import comm
+import numpy as np
+from comm.base_comm import BaseComm
+from jupyter_client.session import json_packer
+
+from embedwidget import EmbeddingScatter
+
+STATIC = Path(__file__).parents[1] / "embedwidget" / "static"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+]  # fmt: skip
+
+
+class WireComm(BaseComm):
+    """A comm that does what a kernel does with a message (JSON-encode it, hand over the
+    buffers) and counts the bytes, so both widgets pay the full price of an update."""
+
+    last_bytes = 0
+
+    def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        body = json_packer({"data": data, "metadata": metadata or {}})
+        WireComm.last_bytes = len(body) + sum(memoryview(b).nbytes for b in buffers or [])
+
+
+comm.create_comm = WireComm
+
+
+def timed(update, repeats):
+    update()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        update()
+        times.append(time.perf_counter() - start)
+    return min(times), WireComm.last_bytes
+
+
+def python_side(n, repeats):
+    import jscatter
+
+    rng = np.random.default_rng(0)
+    frames = [rng.normal(size=(n, 2)).astype(np.float32) for _ in range(2)]
+    ours = EmbeddingScatter(frames[0])
+    theirs = jscatter.Scatter(x=frames[0][:, 0], y=frames[0][:, 1])
+    theirs.widget  # noqa: B018 - builds the widget, so updates are sent
+    step = iter(range(10**9))
+
+    def update_ours():
+        ours.set_embedding(frames[next(step) % 2])
+
+    def update_theirs():
+        frame = frames[next(step) % 2]
+        theirs.xy(x=frame[:, 0], y=frame[:, 1])
+
+    ours_s, ours_bytes = timed(update_ours, repeats)
+    theirs_s, theirs_bytes = timed(update_theirs, repeats)
+    return ours_s, theirs_s, ours_bytes / n, theirs_bytes / n
+
+
+PAGE = """<!doctype html><html><head><link rel="stylesheet" href="scatter.css"></head>
+<body style="margin:0"><div id="out" style="width:900px"></div><script type="module">
+import widget from "./scatter.js";
+const handlers = {};
+const state = {};
+window.model = {
+  get: (k) => state[k], save_changes() {}, send() {},
+  set(k, v) { state[k] = v; (handlers["change:" + k] || []).forEach((f) => f()); },
+  on(e, f) { (handlers[e] ||= []).push(f); },
+  off(e, f) { handlers[e] = (handlers[e] || []).filter((g) => g !== f); },
+};
+const frame = (n, seed) => {
+  const p = new Float32Array(2 * n);
+  let s = seed;
+  for (let i = 0; i < p.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    p[i] = s / 2147483648 - 0.5;
+  }
+  return new DataView(p.buffer);
+};
+const framesDrawn = () => Number(document.querySelector(".ew-root")?.dataset.frames ?? 0);
+const until = async (ok) => { while (!ok()) await new Promise((r) => setTimeout(r, 2)); };
+const painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+window.start = async (n) => {
+  Object.assign(state, { _texts: [], _positions: frame(n, 1), _bounds: [-0.5, 0.5, -0.5, 0.5],
+    _codes: new DataView(new Uint16Array(n).buffer), label_names: [], n_pairs: 0,
+    selection: new DataView(new ArrayBuffer(0)), height: 600, transition_ms: 0 });
+  widget.render({ model: window.model, el: document.getElementById("out") });
+  await until(() => framesDrawn() >= 1);
+  await painted();
+};
+window.update = async (seed) => {
+  const n = state._positions.byteLength / 8;
+  const buffer = frame(n, seed);  // made before the clock starts: it arrives from the kernel
+  const before = framesDrawn();
+  const start = performance.now();
+  window.model.set("_positions", buffer);
+  await until(() => framesDrawn() > before);
+  await painted();
+  return performance.now() - start;
+};
+</script></body></html>"""
+
+
+def browser_side(n, repeats):
+    """(median ms from a new positions buffer to the frame drawn, share of non-white pixels)."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name in ("scatter.js", "scatter.css"):
+            (root / name).write_bytes((STATIC / name).read_bytes())
+        (root / "index.html").write_text(PAGE)
+        handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=folder)  # noqa: E731
+        http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
+                )
+                page = browser.new_page(viewport={"width": 900, "height": 760})
+                page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+                page.evaluate("(n) => window.start(n)", n)
+                times = [
+                    page.evaluate("(s) => window.update(s)", seed) for seed in range(2, 3 + repeats)
+                ]
+                png = page.locator("canvas").screenshot()
+                browser.close()
+        finally:
+            server.shutdown()
+    return statistics.median(times[1:]), _ink(png)
+
+
+def _ink(png):
+    """Share of pixels that are not the white background."""
+    import io
+    import zlib
+
+    # Playwright's PNGs are 8-bit RGBA or RGB, non-interlaced: decode without Pillow.
+    data = io.BytesIO(png)
+    data.read(8)
+    width = height = channels = 0
+    idat = b""
+    while True:
+        length = int.from_bytes(data.read(4), "big")
+        kind = data.read(4)
+        chunk = data.read(length)
+        data.read(4)
+        if kind == b"IHDR":
+            width, height = int.from_bytes(chunk[:4], "big"), int.from_bytes(chunk[4:8], "big")
+            channels = {6: 4, 2: 3}[chunk[9]]
+        elif kind == b"IDAT":
+            idat += chunk
+        elif kind == b"IEND":
+            break
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        previous = line
+    pixels = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(height, width, channels)
+    return float((pixels[..., :3].min(axis=-1) < 235).mean())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+
+    print(f"Python side of a positions update (best of {args.repeats}), ours vs jupyter-scatter:")
+    for n in args.sizes:
+        ours, theirs, ours_bpp, theirs_bpp = python_side(n, args.repeats)
+        print(
+            f"  n={n:>9,}: ours {ours * 1e3:7.1f} ms, jupyter-scatter {theirs * 1e3:7.1f} ms,"
+            f" ratio {ours / theirs:.3f};  wire bytes/point: ours {ours_bpp:.2f},"
+            f" jupyter-scatter {theirs_bpp:.2f}"
+        )
+    if args.no_browser:
+        return
+    print("Headless Chromium (SwiftShader), new positions buffer to frame drawn:")
+    for n in args.sizes:
+        ms, ink = browser_side(n, args.repeats)
+        print(f"  n={n:>9,}: median {ms:7.1f} ms; drawn: {ink:.1%} of the canvas has points")
+
+
+if __name__ == "__main__":
+    main()
