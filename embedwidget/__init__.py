@@ -5,7 +5,7 @@ needed, so ``import embedwidget`` stays fast.
 """
 
 __version__ = "0.1.0"
-__all__ = ["EmbeddingScatter"]
+__all__ = ["EmbeddingScatter", "LearnerWidget", "TunerWidget"]
 
 
 def __getattr__(name):

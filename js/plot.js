@@ -77,6 +77,9 @@ export function createPlot(container, n, { onSelect, onHover }) {
       const colors = Array.from({ length: nCodes + 1 }, (_, code) => colorOf(code));
       scatterplot.set({ pointColor: colors });
     },
+    setPalette(colors) {
+      scatterplot.set({ pointColor: colors });
+    },
     select(indices) {
       if (indices.length) scatterplot.select(Array.from(indices), { preventEvent: true });
       else scatterplot.deselect({ preventEvent: true });

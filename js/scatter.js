@@ -8,7 +8,16 @@ import { createPlot } from "./plot.js";
 import { countCodes, describePlan, highlightMask, pairPlan, searchTexts } from "./selection.js";
 import { createToolbar } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
-import { boundsOf, encodeIndices, float32, toDeviceCoordinates, uint16, uint32 } from "./wire.js";
+import { createTrainingBar, DOUBT_PALETTE, doubtBins } from "./training.js";
+import {
+  boundsOf,
+  encodeIndices,
+  float32,
+  toDeviceCoordinates,
+  uint8,
+  uint16,
+  uint32,
+} from "./wire.js";
 
 function render({ model, el }) {
   const root = document.createElement("div");
@@ -53,6 +62,8 @@ function render({ model, el }) {
       updatePlan();
     },
   });
+
+  const training = model.get("_training") ? createTrainingBar(root, model) : null;
 
   const stage = document.createElement("div");
   stage.className = "ew-stage";
@@ -117,9 +128,12 @@ function render({ model, el }) {
   function redraw(transition = false) {
     const bounds = model.get("_bounds")?.length === 4 ? model.get("_bounds") : boundsOf(positions);
     const { x, y } = toDeviceCoordinates(positions, bounds);
-    const valueA = Float32Array.from(codes);
+    const doubt = model.get("color_by") === "doubt" ? uint8(model.get("_doubt")) : null;
+    const byDoubt = doubt !== null && doubt.length === x.length;
+    const valueA = byDoubt ? doubtBins(doubt) : Float32Array.from(codes);
     const valueB = highlightMask(x.length, hits.length ? hits : null);
-    plot.setColors(model.get("label_names").length);
+    if (byDoubt) plot.setPalette(DOUBT_PALETTE);
+    else plot.setColors(model.get("label_names").length);
     const drawn = plot.draw(
       { x, y, valueA, valueB },
       { transition, transitionDuration: model.get("transition_ms"), select: Array.from(selection) },
@@ -168,6 +182,12 @@ function render({ model, el }) {
     updateStatus();
     updatePlan();
   };
+  const onTraining = () => {
+    training?.update();
+    const error = model.get("error");
+    if (error) toolbar.setMessage(error, true);
+  };
+  const onColours = () => redraw();
   const onMessage = (msg) => {
     if (msg?.type === "error") toolbar.setMessage(msg.message, true);
     else if (msg?.type === "info") toolbar.setMessage(msg.message, false);
@@ -178,6 +198,11 @@ function render({ model, el }) {
   model.on("change:n_pairs", updateStatus);
   model.on("change:selection", onSelection);
   model.on("msg:custom", onMessage);
+  const trainingTraits = ["step", "losses", "running", "status", "error", "can_predict", "color_by"];
+  if (training) {
+    for (const name of trainingTraits) model.on(`change:${name}`, onTraining);
+    for (const name of ["_doubt", "color_by"]) model.on(`change:${name}`, onColours);
+  }
 
   updateStatus();
   updatePlan();
@@ -190,6 +215,10 @@ function render({ model, el }) {
     model.off("change:n_pairs", updateStatus);
     model.off("change:selection", onSelection);
     model.off("msg:custom", onMessage);
+    if (training) {
+      for (const name of trainingTraits) model.off(`change:${name}`, onTraining);
+      for (const name of ["_doubt", "color_by"]) model.off(`change:${name}`, onColours);
+    }
     plot.destroy();
   };
 }

@@ -12,6 +12,7 @@ function view(Type, data) {
 }
 
 export const float32 = (data) => view(Float32Array, data);
+export const uint8 = (data) => view(Uint8Array, data);
 export const uint16 = (data) => view(Uint16Array, data);
 export const uint32 = (data) => view(Uint32Array, data);
 

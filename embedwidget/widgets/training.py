@@ -1,0 +1,418 @@
+"""TunerWidget and LearnerWidget: the picture moves while a model trains, and labels or
+pairs made by hand join the next training step.
+
+One training step is one ``partial_fit`` on everything labelled (or paired) so far, read
+from the annotation store at the start of the step: a label made while a step runs is
+in the store, so the next step uses it, whatever the timing. Frames (transform, project,
+send) are throttled to ``max_fps``; the browser animates between them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import traitlets
+from sklearn.base import clone
+
+from embedwidget.projection import Projector
+from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding
+
+MAX_LOSSES = 300  # points of the loss curve kept for the widget
+
+
+class _TrainingWidget(EmbeddingScatter):
+    """The training loop shared by TunerWidget and LearnerWidget."""
+
+    _training = traitlets.Bool(True).tag(sync=True)
+    step = traitlets.Int(0, read_only=True).tag(sync=True)
+    losses = traitlets.List(traitlets.Float(), read_only=True).tag(sync=True)
+    running = traitlets.Bool(False, read_only=True).tag(sync=True)
+    status = traitlets.Unicode("", read_only=True).tag(sync=True)
+    error = traitlets.Unicode("", read_only=True).tag(sync=True)
+    can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
+    color_by = traitlets.Enum(["label", "doubt"], default_value="label").tag(sync=True)
+    _doubt = traitlets.Bytes().tag(sync=True)
+
+    def __init__(self, model, X, texts=None, labels=None, store=None, *, max_fps=10, **kwargs):
+        X = np.ascontiguousarray(_check_embedding(X), dtype=np.float32)
+        if not max_fps > 0:
+            raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
+        self.model = model
+        self._template = clone(model)
+        self._X = X
+        self.max_fps = max_fps
+        self._thread = None
+        self._stop = threading.Event()
+        self._train_lock = threading.Lock()  # one step at a time, start() or fit()
+        self._pending_error = None
+        self._last_frame = 0.0
+        kwargs.setdefault("transition_ms", int(900 / max_fps))
+        super().__init__(X, texts=texts, labels=labels, store=store, **kwargs)
+        self._projector = Projector(smoothing=0.5)
+        self.set_trait("can_predict", hasattr(model, "predict_proba"))
+        self.observe(self._on_color_by, "color_by")
+
+    # -- running ------------------------------------------------------------------------------
+
+    def start(self):
+        """Train in a background thread until ``stop()``; returns at once."""
+        self._raise_pending()
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        self.set_trait("running", True)
+        self._thread = threading.Thread(target=self._loop, name="embedwidget-training", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        """End background training after the step in progress; raises what it raised."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.set_trait("running", False)
+        self._raise_pending()
+        return self
+
+    def fit(self, steps=10):
+        """Run ``steps`` training steps here and now (blocking), then send a frame."""
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("Training runs in the background; stop() it before fit().")
+        self._raise_pending()
+        for _ in range(steps):
+            if not self._step():
+                break
+        self._frame()
+        return self
+
+    def reset(self):
+        """Stop, forget what the model learned, and show the starting picture again."""
+        self.stop()
+        with self._train_lock:
+            self.model = clone(self._template)
+            self._projector.reset()
+            with self.hold_sync():
+                self.set_trait("step", 0)
+                self.set_trait("losses", [])
+                self.set_trait("status", "")
+                self.set_trait("error", "")
+                self._doubt = b""
+            self._show(self._X)
+        return self
+
+    def _loop(self):
+        try:
+            while not self._stop.is_set():
+                if not self._step():
+                    self._stop.wait(0.25)  # nothing to train on yet: wait for labels
+        except Exception as error:  # shown in the widget, raised by the next fit()/stop()
+            self._pending_error = error
+            self.set_trait("error", f"Training stopped: {type(error).__name__}: {error}")
+        finally:
+            self.set_trait("running", False)
+
+    def _raise_pending(self):
+        error, self._pending_error = self._pending_error, None
+        if error is not None:
+            raise error
+
+    # -- one step ------------------------------------------------------------------------------
+
+    def _step(self):
+        """One partial_fit on everything labelled so far, and a frame when one is due.
+        Returns False when there is not enough to train on."""
+        with self._train_lock:
+            batch = self._batch()
+            if batch is None:
+                return False
+            self._partial_fit(*batch)
+            losses = getattr(self.model, "loss_curve_", None)
+            with self.hold_sync():
+                self.set_trait("step", self.step + 1)
+                if losses:
+                    self.set_trait("losses", [*self.losses, float(losses[-1])][-MAX_LOSSES:])
+                self.set_trait("error", "")
+            if time.monotonic() - self._last_frame >= 1 / self.max_fps:
+                self._frame()
+        return True
+
+    def _frame(self):
+        """Transform every point, project, and send the picture (and the doubt colours)."""
+        if not self._is_fitted():
+            return
+        positions = self._projector(self._embed())
+        self._last_frame = time.monotonic()
+        with self.hold_sync():
+            self._set_positions(positions, self._projector.bounds_)
+            if self.color_by == "doubt" and self.can_predict:
+                self._doubt = _doubt_bytes(self._doubt_of_all())
+
+    def _on_color_by(self, change):
+        if change["new"] == "doubt" and self.can_predict and self._is_fitted():
+            self._doubt = _doubt_bytes(self._doubt_of_all())
+
+    def _is_fitted(self):
+        return self.step > 0 or _fitted(self.model)
+
+    # -- doubt ---------------------------------------------------------------------------------
+
+    def _doubt_of_all(self):
+        """1 where the model cannot tell the classes apart, 0 where it is sure."""
+        proba = np.asarray(self.model.predict_proba(self._model_input(np.arange(len(self._X)))))
+        k = proba.shape[1]
+        return (
+            np.clip((1 - proba.max(axis=1)) / (1 - 1 / k), 0, 1) if k > 1 else np.zeros(len(proba))
+        )
+
+    def select_doubtful(self, n=20):
+        """Select the ``n`` unlabelled points the model is least sure of; returns them."""
+        if not self.can_predict:
+            raise TypeError(f"{type(self.model).__name__} has no predict_proba to measure doubt.")
+        if not self._is_fitted():
+            raise ValueError("Train first (start() or fit()): the model cannot predict yet.")
+        doubt = self._doubt_of_all()
+        unlabelled = np.flatnonzero([label is None for label in self.current_labels()])
+        chosen = unlabelled[np.argsort(-doubt[unlabelled], kind="stable")[:n]]
+        self.selection = chosen
+        return chosen
+
+    # -- messages from the toolbar -----------------------------------------------------------
+
+    def _on_msg(self, widget, content, buffers):
+        actions = {
+            "start": self.start,
+            "stop": self.stop,
+            "reset": self.reset,
+            "doubtful": lambda: self.select_doubtful(int(content.get("n", 20))),
+        }
+        action = actions.get(content.get("action"))
+        if action is None:
+            return super()._on_msg(widget, content, buffers)
+        try:
+            action()
+        except Exception as error:  # shown in the widget, not lost in the kernel log
+            self.send({"type": "error", "message": f"{type(error).__name__}: {error}"})
+
+    # -- what subclasses define ----------------------------------------------------------------
+
+    def _batch(self):
+        raise NotImplementedError
+
+    def _partial_fit(self, *batch):
+        raise NotImplementedError
+
+    def _model_input(self, rows):
+        return self._X[rows]
+
+    def _embed(self):
+        return self.model.transform(self._X)
+
+
+class TunerWidget(_TrainingWidget):
+    """An EmbeddingScatter whose points are ``tuner.transform(X)``, while the tuner trains.
+
+    Each step is one ``tuner.partial_fit`` on every labelled point: the labels in ``y``
+    plus every label made in the widget (or with ``label``). ``start()`` trains in the
+    background, so the notebook stays usable and labels made meanwhile join the next step;
+    ``stop()`` ends it; ``fit(steps)`` trains blocking. When the tuner has
+    ``predict_proba``, ``color_by="doubt"`` colours points by the model's doubt and
+    ``select_doubtful(n)`` selects the unlabelled points it is least sure of.
+
+    Parameters
+    ----------
+    tuner : estimator with ``partial_fit(X, y)`` and ``transform(X)``
+        Any of embedwidget's tuners, or a scikit-learn transformer with ``partial_fit``.
+    X : array-like of shape (n, dim)
+        The embedding the tuner takes as input.
+    texts : sequence of str, optional
+        One text per point, for hover and search.
+    y : sequence, optional
+        A label per point, ``None`` (or NaN) where unlabelled.
+    store : str, os.PathLike, AnnotationStore or None
+        Where labels made in the widget are kept (see EmbeddingScatter).
+    max_fps : float, default=10
+        Most frames a second sent to the browser.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget import TunerWidget
+    >>> from embedwidget.finetune import FeedForwardTuner
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(300, 16)).astype("float32")
+    >>> y = [None] * 300
+    >>> y[:10], y[10:20] = ["a"] * 10, ["b"] * 10
+    >>> w = TunerWidget(FeedForwardTuner(hidden_dim=8, random_state=0), X, y=y)
+    >>> w.label([20, 21], "a")  # joins the next step
+    >>> w.fit(steps=5).step
+    5
+    >>> w.positions.shape
+    (300, 2)
+    >>> len(w.select_doubtful(10))
+    10
+    """
+
+    def __init__(self, tuner, X, texts=None, y=None, store=None, *, max_fps=10, **kwargs):
+        _check_model(tuner, "tuner")
+        super().__init__(tuner, X, texts=texts, labels=y, store=store, max_fps=max_fps, **kwargs)
+
+    @property
+    def tuner(self):
+        """The tuner being trained (a fresh clone after ``reset()``)."""
+        return self.model
+
+    def _batch(self):
+        labels = self.current_labels()
+        rows = np.array([i for i, label in enumerate(labels) if label is not None], dtype=np.int64)
+        y = np.array([labels[i] for i in rows], dtype=object)
+        if len(set(y.tolist())) < 2:
+            self.set_trait("status", "Label points of at least two classes to start training.")
+            return None
+        self.set_trait("status", "")
+        return rows, y
+
+    def _partial_fit(self, rows, y):
+        y = _uniform_labels(y)
+        known = getattr(self.model, "classes_", None)
+        if known is not None and not set(np.unique(y).tolist()) <= set(np.asarray(known).tolist()):
+            # A label made by hand that the model has never seen: it starts over with
+            # every class (partial_fit cannot grow its output layer).
+            self.model = clone(self._template)
+            self.send({"type": "info", "message": "A new label: the model starts over."})
+        self.model.partial_fit(self._X[rows], y)
+
+
+class LearnerWidget(_TrainingWidget):
+    """The training loop of TunerWidget for a learner trained on pairs.
+
+    Each step is one ``learner.partial_fit(X[a], X[b], similar)`` on the given ``pairs``
+    plus every pair made in the widget (Set side A, then Similar or Dissimilar) or with
+    ``add_pairs``. With an ``SbertLearner``, pass ``texts``: it trains on and encodes
+    the texts themselves (slower steps, same loop).
+
+    Parameters
+    ----------
+    learner : ContrastiveLearner, SbertLearner, or anything with
+        ``partial_fit(X1, X2, y)`` and ``transform(X)``
+    X : array-like of shape (n, dim)
+        The embedding of the points (the starting picture, and the learner's input
+        unless it takes texts).
+    texts : sequence of str, optional
+        One text per point, for hover, search, and an SbertLearner's input.
+    pairs : (a, b, similar) index arrays, optional
+        Pairs to train on from the start (e.g. from ``pairs_from_labels``).
+    store, max_fps : as in TunerWidget.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget import LearnerWidget
+    >>> from embedwidget.finetune import ContrastiveLearner
+    >>> X = np.random.default_rng(0).normal(size=(200, 12)).astype("float32")
+    >>> w = LearnerWidget(ContrastiveLearner(shape_out=6, random_state=0), X)
+    >>> w.add_pairs([0, 1, 2], [3, 4, 5], similar=True)
+    >>> w.add_pairs([0, 1], [10, 11], similar=False)
+    >>> w.fit(steps=3).step
+    3
+    """
+
+    def __init__(self, learner, X, texts=None, pairs=None, store=None, *, max_fps=10, **kwargs):
+        _check_model(learner, "learner")
+        self._takes_texts = _takes_texts(learner)
+        if self._takes_texts and texts is None:
+            raise ValueError(f"{type(learner).__name__} trains on texts: pass texts=.")
+        super().__init__(learner, X, texts=texts, store=store, max_fps=max_fps, **kwargs)
+        self._given_pairs = _check_pairs(pairs, self._n)
+
+    @property
+    def learner(self):
+        """The learner being trained (a fresh clone after ``reset()``)."""
+        return self.model
+
+    def _batch(self):
+        a, b, similar, _ = self.store.pairs()
+        ga, gb, gs = self._given_pairs
+        a, b, similar = np.r_[ga, a], np.r_[gb, b], np.r_[gs, similar].astype(np.float32)
+        if not len(a):
+            self.set_trait("status", "Make some pairs (Set side A, then Similar) to train.")
+            return None
+        self.set_trait("status", "")
+        return a, b, similar
+
+    def _partial_fit(self, a, b, similar):
+        self.model.partial_fit(self._model_input(a), self._model_input(b), similar)
+
+    def _model_input(self, rows):
+        if self._takes_texts:
+            return [self._text_list[i] for i in rows]
+        return self._X[rows]
+
+    def _embed(self):
+        return self.model.transform(self._model_input(np.arange(self._n)))
+
+
+def _check_model(model, role):
+    if isinstance(model, type):
+        raise TypeError(f"{role} must be an instance, like {model.__name__}(), not the class.")
+    for method in ("partial_fit", "transform"):
+        if not callable(getattr(model, method, None)):
+            raise TypeError(
+                f"{role} must have partial_fit and transform; {type(model).__name__} "
+                f"has no {method}."
+            )
+
+
+def _takes_texts(learner):
+    from embedwidget.finetune.sbert import SbertLearner
+
+    return isinstance(learner, SbertLearner)
+
+
+def _check_pairs(pairs, n):
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32))
+    if pairs is None:
+        return empty
+    try:
+        a, b, similar = (np.asarray(part) for part in pairs)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "pairs must be (a, b, similar): two index arrays and the targets."
+        ) from None
+    if not (len(a) == len(b) == len(similar)):
+        raise ValueError(
+            f"pairs have {len(a)}, {len(b)} and {len(similar)} entries; need one length."
+        )
+    for name, part in (("a", a), ("b", b)):
+        if len(part) and (
+            not np.issubdtype(part.dtype, np.integer) or part.min() < 0 or part.max() >= n
+        ):
+            raise ValueError(f"pairs' {name} must be point indices in 0..{n - 1}.")
+    similar = similar.astype(np.float32)
+    if len(similar) and not ((similar >= 0) & (similar <= 1)).all():
+        raise ValueError("pairs' similar must be in [0, 1] (1 similar, 0 dissimilar).")
+    return a.astype(np.int64), b.astype(np.int64), similar
+
+
+def _uniform_labels(y):
+    """Labels as one numpy type (all int or all str), as estimators expect."""
+    values = y.tolist()
+    if all(isinstance(v, int) for v in values):
+        return np.array(values, dtype=np.int64)
+    return np.array([str(v) for v in values])
+
+
+def _fitted(model):
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(model)
+    except Exception:
+        return False
+    return True
+
+
+def _doubt_bytes(doubt):
+    return np.round(np.asarray(doubt) * 255).astype(np.uint8).tobytes()
