@@ -63,9 +63,9 @@ class Projector:
         if Z.ndim != 2:
             raise ValueError(f"Expected a 2-D embedding (n, dim); got shape {Z.shape}.")
         rows = self._sample_rows(len(Z))
-        sample = np.asarray(Z[rows], dtype=np.float64)
-        mean = sample.mean(axis=0)
-        basis = _pca_basis(sample - mean)
+        sample = np.asarray(Z[rows], dtype=np.float32)
+        mean = sample.mean(axis=0, dtype=np.float64)
+        basis = _pca_basis(sample - mean.astype(np.float32))
         # Centre through the skinny product instead of copying Z to centre it.
         positions = np.asarray(Z @ basis.astype(Z.dtype, copy=False), dtype=np.float32)
         positions -= (mean @ basis).astype(np.float32)
@@ -100,7 +100,7 @@ def _pca_basis(centred):
     dim = centred.shape[1]
     if dim == 1:
         return np.array([[1.0, 0.0]])
-    covariance = centred.T @ centred
+    covariance = (centred.T @ centred).astype(np.float64)  # float32 products: 2x faster
     _, vectors = np.linalg.eigh(covariance)  # ascending eigenvalues
     basis = vectors[:, ::-1][:, :2].copy()
     # Fix each axis's sign so identical inputs give identical pictures.

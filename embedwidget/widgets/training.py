@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 import traitlets
+from sklearn import config_context
 from sklearn.base import clone
 
 from embedwidget.projection import Projector
@@ -208,7 +209,9 @@ class _TrainingWidget(EmbeddingScatter):
         return self._X[rows]
 
     def _embed(self):
-        return self.model.transform(self._X)
+        # X was checked for NaN and inf once, when the widget was made.
+        with config_context(assume_finite=True):
+            return self.model.transform(self._X)
 
 
 class TunerWidget(_TrainingWidget):
@@ -351,7 +354,8 @@ class LearnerWidget(_TrainingWidget):
         return self._X[rows]
 
     def _embed(self):
-        return self.model.transform(self._model_input(np.arange(self._n)))
+        with config_context(assume_finite=True):
+            return self.model.transform(self._model_input(np.arange(self._n)))
 
 
 def _check_model(model, role):

@@ -1,0 +1,159 @@
+"""TunerWidget's live loop: what a training step plus a frame costs, and how many frames a
+second reach the browser.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/live.py [--n 100000] [--only python|browser]
+
+1. Python: one step (partial_fit on 200 labels) plus one frame (transform all n points,
+   project, encode, serialise as a kernel would) at n=100k, d=384, hidden_dim=200, as a
+   ratio to the bare matmul X @ W1 of the same shapes, in the same process (1 thread).
+2. Browser: a TunerWidget on n points in real JupyterLab and headless Chromium, start():
+   frames drawn per second, counted in the page over 15 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "browser"))  # the Lab driver
+import scatter  # noqa: E402 - installs the kernel-like comm that counts and encodes messages
+
+
+def data(n, d, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(5, d)).astype(np.float32)
+    X = centres[rng.integers(0, 5, n)] + rng.normal(size=(n, d)).astype(np.float32)
+    y = [None] * n
+    for i in range(200):
+        y[i] = f"class {i % 5}"
+    return X, y
+
+
+def python_side(n, d, hidden, repeats):
+    import torch
+
+    from embedwidget import TunerWidget
+    from embedwidget.finetune import FeedForwardTuner
+
+    torch.set_num_threads(1)
+    X, y = data(n, d)
+    widget = TunerWidget(FeedForwardTuner(hidden_dim=hidden, random_state=0), X, y=y)
+    widget.fit(steps=2)  # warm up: first fit, first frame
+    steps = []
+    for _ in range(repeats):
+        widget._last_frame = 0.0  # a frame is due at every step here
+        start = time.perf_counter()
+        widget._step()
+        steps.append(time.perf_counter() - start)
+    W1 = torch.from_numpy(np.random.default_rng(1).normal(size=(d, hidden)).astype(np.float32))
+    Xt = torch.from_numpy(X)
+    out = torch.empty(n, hidden)
+    matmuls, into = [], []
+    for _ in range(repeats + 1):
+        start = time.perf_counter()
+        Xt @ W1
+        matmuls.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        torch.mm(Xt, W1, out=out)  # the stricter floor: no new output array
+        into.append(time.perf_counter() - start)
+    return min(steps), min(matmuls[1:]), min(into[1:]), scatter.WireComm.last_bytes
+
+
+SETUP = """
+import numpy as np, time
+from embedwidget import TunerWidget
+from embedwidget.finetune import FeedForwardTuner
+rng = np.random.default_rng(0)
+centres = rng.normal(size=(5, {d})).astype("float32")
+X = centres[rng.integers(0, 5, {n})] + rng.normal(size=({n}, {d})).astype("float32")
+y = [None] * {n}
+for i in range(200):
+    y[i] = f"class {{i % 5}}"
+w = TunerWidget(FeedForwardTuner(hidden_dim={hidden}, random_state=0), X, y=y)
+w
+"""
+
+
+def browser_side(n, d, hidden, seconds):
+    from lab import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        kernel_stdout,
+        open_notebook,
+        run_cell,
+        start_lab,
+        stop_lab,
+        write_notebook,
+    )
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as home:
+        server = start_lab(Path(home))
+        try:
+            write_notebook(server.root, "live.ipynb", [SETUP.format(n=n, d=d, hidden=hidden)])
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                context = browser.new_context(
+                    base_url=server.url, viewport={"width": 1280, "height": 900}
+                )
+                context.set_default_timeout(300_000)
+                page = context.new_page()
+                page.goto(f"api/status?token={server.token}")  # logs in
+                open_notebook(page, "live.ipynb", timeout=300_000)
+                run_cell(page, 0, timeout=300_000)
+                root = page.locator(".ew-root")
+                root.and_(page.locator("[data-frames]")).wait_for()
+                kernel_stdout(page, "w.start()")
+                time.sleep(3)  # past the first steps
+                first, steps_before = frames_and_steps(page, root)
+                time.sleep(seconds)
+                last, steps_after = frames_and_steps(page, root)
+                kernel_stdout(page, "w.stop()")
+                browser.close()
+        finally:
+            stop_lab(server)
+    return (last - first) / seconds, (steps_after - steps_before) / seconds
+
+
+def frames_and_steps(page, root):
+    from lab import kernel_stdout
+
+    return int(root.get_attribute("data-frames")), int(kernel_stdout(page, "print(w.step)"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--dim", type=int, default=384)
+    parser.add_argument("--hidden", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--only", choices=["python", "browser"])
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    if args.only != "browser":
+        step, matmul, into, wire = python_side(args.n, args.dim, args.hidden, args.repeats)
+        print(f"n={args.n:,} d={args.dim} hidden={args.hidden}, 1 thread, best of {args.repeats}:")
+        print(
+            f"  step + frame {step * 1e3:.0f} ms; bare X @ W1 {matmul * 1e3:.0f} ms: ratio"
+            f" {step / matmul:.2f} (target <= 2.0); into a preallocated array"
+            f" {into * 1e3:.0f} ms: ratio {step / into:.2f}"
+        )
+        print(f"  {1 / step:.1f} frames/s here; {wire / args.n:.1f} bytes a point on the wire")
+    if args.only != "python":
+        fps, steps = browser_side(args.n, args.dim, args.hidden, args.seconds)
+        print(
+            f"JupyterLab + headless Chromium, n={args.n:,}, during start():"
+            f" {fps:.1f} frames/s drawn, {steps:.1f} training steps/s"
+        )
+
+
+if __name__ == "__main__":
+    main()
