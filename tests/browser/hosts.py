@@ -1,0 +1,289 @@
+"""Other hosts of the widgets than JupyterLab: Jupyter Notebook 7 and marimo.
+
+Notebook 7 is built from JupyterLab's pieces: started with
+``--JupyterNotebookApp.expose_app_in_browser=True`` it has ``window.jupyterapp`` too, its
+``shell.currentWidget`` is the open notebook's panel, and so ``lab.py``'s helpers that take
+a page (``run_cell``, ``rerun_until``, ``kernel_stdout``, ``cell_output``...) work on it as
+they are. Only starting the server and opening a notebook differ; they are here.
+
+marimo serves an app (a Python file) of its own; ``start_marimo`` runs ``marimo run`` on
+one with every marimo folder under a temp folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from .lab import (
+    REQUIRED_LABEXTENSIONS,
+    TIMEOUT_MS,
+    LabServer,
+    _free_port,
+    lab_env,
+    stop_lab,
+    wait_for_idle,
+)
+
+
+def _venv_script(name: str) -> str:
+    """The console script ``name`` of the tests' environment (else the one on PATH)."""
+    script = Path(sys.executable).parent / name
+    return str(script) if script.exists() else shutil.which(name) or name
+
+
+def _wait_until_up(process, url: str, log_path: Path, what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{what} exited with code {process.returncode}:\n"
+                + log_path.read_text(errors="replace")
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (OSError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{what} did not answer within {timeout:.0f} s:\n"
+                    + log_path.read_text(errors="replace")
+                ) from None
+            time.sleep(0.1)
+
+
+def _stop_process(process, timeout: float = 20) -> None:
+    """Stop ``process`` (SIGTERM, then SIGKILL) and whatever it started, by PID."""
+    import psutil  # ipykernel's dependency
+
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for child in children:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+# ---------------------------------------------------------------------- Notebook 7
+
+
+def start_notebook(home: Path, timeout: float = 90) -> LabServer:
+    """Start Jupyter Notebook 7 like ``lab.start_lab`` starts JupyterLab: every Jupyter
+    folder under ``home``, root_dir ``home/"root"``, 127.0.0.1, a token, a free port,
+    ``window.jupyterapp`` exposed. Stop it with ``lab.stop_lab``."""
+    home = Path(home)
+    root = home / "root"
+    root.mkdir(parents=True, exist_ok=True)
+    env = lab_env(home)  # also the settings: no windowing, no news, no extension manager
+    port, token = _free_port(), secrets.token_hex(24)
+    cmd = [
+        _venv_script("jupyter"),
+        "notebook",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        "--ServerApp.terminals_enabled=False",
+        # JupyterLab's server extension loads in this server as well.
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if os.getuid() == 0:
+        cmd.append("--allow-root")
+    log_path = home / "notebook.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            cmd,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = LabServer(f"http://127.0.0.1:{port}/", token, root, home, process, log_path, env)
+    try:
+        _wait_until_up(
+            process, f"{server.url}api/status?token={token}", log_path, "Jupyter Notebook", timeout
+        )
+        loaded = page_extensions(server, "tree")
+    except Exception:
+        stop_lab(server)
+        raise
+    missing = [name for name in REQUIRED_LABEXTENSIONS if name not in loaded]
+    if missing:
+        stop_lab(server)
+        raise RuntimeError(
+            f"Notebook 7 does not load the lab extension(s) {missing} (it loads {loaded})"
+        )
+    return server
+
+
+def page_extensions(server: LabServer, path: str) -> list[str]:
+    """Names of the prebuilt lab extensions the server's page ``path`` loads."""
+    html = server.api(path, timeout=30).decode()
+    start = html.index(">", html.index('id="jupyter-config-data"')) + 1
+    config = json.loads(html[start : html.index("</script>", start)])
+    return sorted(ext["name"] for ext in config.get("federated_extensions", []))
+
+
+def open_notebook7(page, name: str, timeout: float = TIMEOUT_MS) -> None:
+    """Open notebook ``name`` in Notebook 7 (``/notebooks/<name>``) and wait until its
+    kernel is started and idle. The page's base_url is the server."""
+    page.goto(f"notebooks/{name}", timeout=timeout)
+    page.wait_for_function(
+        """(name) => {
+            const app = window.jupyterapp;
+            const panel = app && app.shell && app.shell.currentWidget;
+            return !!(panel && panel.context && panel.context.path === name
+                      && panel.context.isReady);
+        }""",
+        arg=name,
+        timeout=timeout,
+        polling=100,
+    )
+    wait_for_idle(page, timeout)
+
+
+# -------------------------------------------------------------------------- marimo
+
+
+@dataclass
+class MarimoServer:
+    """``marimo run`` serving one app; open ``url`` (it carries the access token)."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_marimo(home: Path, app: Path, timeout: float = 90) -> MarimoServer:
+    """Run the marimo app file ``app`` (read-only app mode, headless, 127.0.0.1, a
+    token, a free port) with marimo's config, cache and state folders under ``home``.
+    Stop it with ``stop_marimo``."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
+        MARIMO_SKIP_UPDATE_CHECK="1",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        PYTHONUNBUFFERED="1",
+    )
+    port, token = _free_port(), secrets.token_hex(24)
+    cmd = [
+        _venv_script("marimo"),
+        "run",
+        str(app),
+        "--headless",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "--token",
+        f"--token-password={token}",
+        "--no-sandbox",
+    ]
+    log_path = home / "marimo.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            cmd,
+            cwd=Path(app).parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}/"
+    server = MarimoServer(f"{base}?access_token={token}", process, log_path)
+    try:
+        _wait_until_up(process, f"{base}health", log_path, "marimo", timeout)
+    except Exception:
+        stop_marimo(server)
+        raise
+    return server
+
+
+def stop_marimo(server: MarimoServer) -> None:
+    _stop_process(server.process)
+
+
+# --------------------------------------------------------------------------- both
+
+
+def screen_point(canvas, bounds, xy):
+    """Where data point ``xy`` of a two-column X is on screen: our JS maps ``bounds``
+    (the widget's ``_bounds``) into [-0.95, 0.95] and regl-scatterplot maps [-1, 1] onto
+    the canvas height, centred (as in test_scatter_browser.py)."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    xmin, xmax, ymin, ymax = bounds
+    half = max(xmax - xmin, ymax - ymin) / 2
+    scale = 0.95 / half
+    nx, ny = (xy[0] - (xmin + xmax) / 2) * scale, (xy[1] - (ymin + ymax) / 2) * scale
+    return (
+        box["x"] + box["width"] / 2 + nx * box["height"] / 2,
+        box["y"] + box["height"] / 2 - ny * box["height"] / 2,
+    )
+
+
+def click_point(page, root, canvas, bounds, xy, text: str, tries: int = 3) -> int:
+    """Click data point ``xy`` (hover text ``text``) until the widget's status says
+    "1 selected"; return how many clicks it took.
+
+    Each try first moves the mouse onto the point and waits for its tooltip: then the
+    picture is drawn, laid out where ``bounds`` says, and regl-scatterplot sees the mouse
+    there, so the click lands. On a busy machine a click was once still ignored (the
+    status stayed "0 selected", the kernel saw no selection); a person clicks again, and
+    so does this, up to ``tries`` times, waiting on the status each time."""
+    status = root.locator(".ew-status").filter(has_text=re.compile(r"^1 selected"))
+    tooltip = root.locator(".ew-tooltip").filter(has_text=text)
+    for attempt in range(1, tries + 1):
+        x, y = screen_point(canvas, bounds, xy)
+        page.mouse.move(x, y)
+        tooltip.wait_for(state="visible")
+        page.mouse.down()
+        page.mouse.up()
+        try:
+            status.wait_for(timeout=TIMEOUT_MS if attempt == tries else 10_000)
+        except PlaywrightTimeoutError:
+            if attempt == tries:
+                raise
+            continue
+        if attempt > 1:
+            warnings.warn(f"the click on {text!r} selected it at try {attempt}", stacklevel=2)
+        return attempt
+    raise AssertionError("unreachable")

@@ -1,0 +1,236 @@
+"""EmbeddingScatter outside JupyterLab, in a real Chromium: Jupyter Notebook 7 and marimo.
+
+In both hosts the widget draws its 5,000 points with WebGL, a click on a lone point
+selects it and the kernel sees the selection, and the key "1" labels it: the label
+request (a custom message with a binary buffer, ``model.send``) reaches the kernel, which
+stores the label and sends the new label codes back to the picture.
+
+- Notebook 7: the kernel side is read by re-running a cell that prints it.
+- marimo (``mo.ui.anywidget(w)``, ``marimo run``): the kernel side is read from cells of
+  the app that show it; one re-runs by itself when the widget's state (the selection)
+  changes, the other when a button is clicked, as a label request does not change the
+  state marimo watches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from .hosts import click_point, open_notebook7, start_marimo, start_notebook, stop_marimo
+from .lab import (
+    TIMEOUT_MS,
+    cell_output,
+    colour_share,
+    kernel_stdout,
+    png_pixels,
+    rerun_until,
+    run_cell,
+    screenshot,
+    stop_lab,
+    write_notebook,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+N = 5_000
+TARGET = N - 1  # alone at (1.5, 1.5)
+ALPHA_BLUE = (0x4E, 0x79, 0xA7)  # the first label's colour
+
+# Two-column X is drawn as is: a cloud in the middle, four corners that keep it off the
+# edges, and the lone point the test clicks.
+SETUP = f"""
+import numpy as np
+from embedwidget import EmbeddingScatter
+
+rng = np.random.default_rng(0)
+X = np.clip(rng.normal(scale=0.35, size=({N}, 2)), -1, 1).astype("float32")
+X[{N - 5}:{N - 1}] = [[-2, -2], [-2, 2], [2, -2], [2, 2]]
+X[{TARGET}] = [1.5, 1.5]
+texts = [f"text {{i}}" for i in range({N})]
+labels = ["alpha"] * 2000 + ["beta"] * 1000 + [None] * {N - 3000}
+w = EmbeddingScatter(X, texts=texts, labels=labels, height=360)
+"""
+
+
+@contextmanager
+def _tab(request, browser, base_url: str, log_path: Path):
+    """A new tab at ``base_url``; on failure a screenshot, the console and the server
+    log go to tests/browser/artifacts/<test>/ (like conftest's ``page``)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    tab.console_lines = []
+    tab.on("console", lambda msg: tab.console_lines.append(f"[{msg.type}] {msg.text}"))
+    tab.on("pageerror", lambda err: tab.console_lines.append(f"[pageerror] {err}"))
+    try:
+        yield tab
+    except BaseException:
+        folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            tab.screenshot(path=folder / "page.png", full_page=True, timeout=10_000)
+        except Exception as error:  # the page may be what broke
+            (folder / "page.png.error.txt").write_text(repr(error))
+        (folder / "console.txt").write_text("\n".join(tab.console_lines))
+        shutil.copy(log_path, folder / log_path.name)
+        print(f"browser test artifacts: {folder}")
+        raise
+    finally:
+        context.close()
+
+
+def _assert_points_drawn(page, canvas, path: Path) -> None:
+    """The WebGL canvas shows the points: grey and the labels' colours on white."""
+    page.mouse.move(0, 0)  # no tooltip over the picture
+    _, _, pixels = png_pixels(screenshot(canvas, path))
+    assert colour_share(pixels, (255, 255, 255), tolerance=8) < 0.97, "the canvas is blank"
+    assert colour_share(pixels, ALPHA_BLUE, tolerance=20) > 0.002, "no labelled points drawn"
+
+
+def _page_errors(page) -> list[str]:
+    return [line for line in page.console_lines if line.startswith("[pageerror]")]
+
+
+# ---------------------------------------------------------------------- Notebook 7
+
+
+@pytest.fixture(scope="module")
+def notebook_server(tmp_path_factory):
+    """Jupyter Notebook 7 on 127.0.0.1, everything of it under a temp folder."""
+    server = start_notebook(tmp_path_factory.mktemp("notebook7"))
+    yield server
+    stop_lab(server)
+
+
+def test_notebook7_draws_selects_and_labels(request, browser, notebook_server, tmp_path):
+    cells = [
+        SETUP + "w",
+        "print('selection', sorted(w.selection))",
+        f"f = w.labels_frame(); print('target', f[f['index'] == {TARGET}]['label'].tolist())",
+    ]
+    write_notebook(notebook_server.root, "hosts.ipynb", cells)
+    with _tab(request, browser, notebook_server.url, notebook_server.log_path) as page:
+        # A token in the URL logs the browser in: the server answers with a login cookie.
+        response = page.goto(f"api/status?token={notebook_server.token}")
+        assert response is not None and response.ok, "could not log in to Notebook 7"
+        open_notebook7(page, "hosts.ipynb")
+        # Notebook 7.6 itself throws one TypeError while it loads ("reading 'schema'", in
+        # its shortcuts settings code), with or without the widget: count from here.
+        errors_before = len(_page_errors(page))
+        run_cell(page, 0)
+        root = cell_output(page, 0).locator(".ew-root")
+        root.and_(page.locator("[data-frames]")).wait_for()
+        canvas = root.locator("canvas.ew-canvas")
+        bounds = json.loads(kernel_stdout(page, "import json; print(json.dumps(w._bounds))"))
+
+        _assert_points_drawn(page, canvas, tmp_path / "notebook7.png")
+
+        # A click selects the lone point; the page and the kernel see it.
+        click_point(page, root, canvas, bounds, (1.5, 1.5), f"text {TARGET}")
+        rerun_until(page, 1, f"selection [{TARGET}]")
+
+        # Key 1 labels the selection with the first label; the kernel's store has it and
+        # the picture counts it (the codes came back from the kernel).
+        root.focus()
+        page.keyboard.press("1")
+        rerun_until(page, 2, "target ['alpha']")
+        root.locator(".ew-status").filter(has_text="3001 labelled").wait_for()
+        assert not _page_errors(page)[errors_before:]
+
+
+# -------------------------------------------------------------------------- marimo
+
+
+def marimo_app(setup: str) -> str:
+    """A marimo app: the widget wrapped by ``mo.ui.anywidget``, then cells that show the
+    kernel's view of it: its bounds, its selection (re-run whenever the widget's state
+    changes) and the target's label (re-run when the "check labels" button is clicked)."""
+    body = textwrap.indent(setup.strip(), " " * 4)
+    return f"""import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import json
+
+    import marimo as mo
+{body}
+    scatter = mo.ui.anywidget(w)
+    scatter
+    return json, mo, scatter, w
+
+
+@app.cell
+def _(json, mo, w):
+    mo.md("bounds " + json.dumps(w._bounds))
+    return
+
+
+@app.cell
+def _(mo, scatter, w):
+    scatter.value
+    mo.md(f"kernel selection {{sorted(w.selection)}}")
+    return
+
+
+@app.cell
+def _(mo):
+    check = mo.ui.button(label="check labels")
+    check
+    return (check,)
+
+
+@app.cell
+def _(check, mo, w):
+    check.value
+    f = w.labels_frame()
+    mo.md(f"kernel target {{f[f['index'] == {TARGET}]['label'].tolist()}}")
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+"""
+
+
+def test_marimo_draws_selects_and_labels(request, browser, tmp_path):
+    app = tmp_path / "app" / "scatter_app.py"
+    app.parent.mkdir()
+    app.write_text(marimo_app(SETUP))
+    server = start_marimo(tmp_path / "marimo", app)
+    try:
+        with _tab(request, browser, server.url, server.log_path) as page:
+            page.goto(server.url)
+            root = page.locator(".ew-root")  # in marimo's shadow DOM; locators pierce it
+            root.and_(page.locator("[data-frames]")).wait_for()
+            canvas = root.locator("canvas.ew-canvas")
+            status = root.locator(".ew-status")
+            bounds_text = page.get_by_text(re.compile(r"^bounds \[")).inner_text()
+            bounds = json.loads(bounds_text.removeprefix("bounds "))
+
+            _assert_points_drawn(page, canvas, tmp_path / "marimo.png")
+
+            # A click selects the lone point; the widget and the kernel see it.
+            click_point(page, root, canvas, bounds, (1.5, 1.5), f"text {TARGET}")
+            page.get_by_text(f"kernel selection [{TARGET}]").wait_for()
+
+            # Key 1 labels it: the request reaches the kernel, which sends the codes back.
+            root.focus()
+            page.keyboard.press("1")
+            status.filter(has_text="3001 labelled").wait_for()
+            page.get_by_role("button", name="check labels").click()
+            page.get_by_text("kernel target ['alpha']").wait_for()
+            assert not _page_errors(page)
+    finally:
+        stop_marimo(server)
