@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 
 import numpy as np
+from tqdm import tqdm as plain_tqdm
 from tqdm.auto import tqdm
 
 
@@ -65,10 +67,15 @@ def run_epochs(
     device = data[0].device
     slices = batch_slices(n_samples, batch_size)
     losses = []
-    bar = tqdm(
+    # A bar for one pass (partial_fit) only says 0/1 then 1/1: none unless asked for.
+    quiet = show_progress_bar is False or (show_progress_bar is None and n_epochs == 1)
+    # Notebook bars are widgets: never make them off the main thread (a widget's
+    # training thread), where creating a widget can wait on the busy kernel forever.
+    bar_class = tqdm if threading.current_thread() is threading.main_thread() else plain_tqdm
+    bar = bar_class(
         total=n_epochs,
         desc=desc,
-        disable=show_progress_bar is False,
+        disable=quiet,
         delay=0 if show_progress_bar else 2.0,
         leave=False,
     )

@@ -134,7 +134,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
     def _set_positions(self, positions, bounds):
         self._positions_array = np.ascontiguousarray(positions, dtype=np.float32)
-        with self.hold_sync():
+        with self._lock, self.hold_sync():
             self._bounds = list(bounds)
             self._positions = positions_to_bytes(self._positions_array)
 

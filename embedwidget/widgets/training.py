@@ -95,7 +95,7 @@ class _TrainingWidget(EmbeddingScatter):
         with self._train_lock:
             self.model = clone(self._template)
             self._projector.reset()
-            with self.hold_sync():
+            with self._lock, self.hold_sync():
                 self.set_trait("step", 0)
                 self.set_trait("losses", [])
                 self.set_trait("status", "")
@@ -131,7 +131,7 @@ class _TrainingWidget(EmbeddingScatter):
                 return False
             self._partial_fit(*batch)
             losses = getattr(self.model, "loss_curve_", None)
-            with self.hold_sync():
+            with self._lock, self.hold_sync():
                 self.set_trait("step", self.step + 1)
                 if losses:
                     self.set_trait("losses", [*self.losses, float(losses[-1])][-MAX_LOSSES:])
@@ -146,7 +146,8 @@ class _TrainingWidget(EmbeddingScatter):
             return
         positions = self._projector(self._embed())
         self._last_frame = time.monotonic()
-        with self.hold_sync():
+        # One thread at a time in hold_sync: ipywidgets' batching is not thread-safe.
+        with self._lock, self.hold_sync():
             self._set_positions(positions, self._projector.bounds_)
             if self.color_by == "doubt" and self.can_predict:
                 self._doubt = _doubt_bytes(self._doubt_of_all())
