@@ -54,7 +54,7 @@ $(CHROMIUM):
 	@test -x $(CHROMIUM) || { echo "error: apt-get did not install $(CHROMIUM)" >&2; exit 1; }
 
 demo: install
-	cd notebooks && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) 01-feedforward.ipynb
+	cd notebooks && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) 04-live-training.ipynb
 
 test: install browser
 	npm test --silent

@@ -4,6 +4,7 @@ texts, ``SbertTuner`` samples them from labels (the few-shot recipe SetFit made 
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,7 +18,7 @@ from embedwidget.finetune._base import LabelledTunerMixin
 from embedwidget.finetune.pairs import pair_texts, pairs_from_labels
 from embedwidget.text import DEFAULT_MODEL, resolve_model_path
 
-SBERT_LOSSES = ("cosine", "contrastive")
+SBERT_LOSSES = ("cosine", "contrastive", "cosent")
 
 
 class SbertLearner:
@@ -37,8 +38,8 @@ class SbertLearner:
     warmup_steps : int, default=100
         Steps over which the learning rate rises from 0.
     learning_rate : float, default=2e-5
-    loss : {"cosine", "contrastive"}, default="cosine"
-        sentence-transformers' CosineSimilarityLoss, or its ContrastiveLoss.
+    loss : {"cosine", "contrastive", "cosent"}, default="cosine"
+        sentence-transformers' CosineSimilarityLoss, its ContrastiveLoss, or its CoSENTLoss.
     show_progress_bar : bool, default=True
     random_state : int or None, default=None
 
@@ -156,6 +157,8 @@ class SbertLearner:
 
         if self.loss == "cosine":
             return losses.CosineSimilarityLoss(self.sent_tfm)
+        if self.loss == "cosent":
+            return losses.CoSENTLoss(self.sent_tfm)
         return losses.ContrastiveLoss(self.sent_tfm)
 
 
@@ -186,8 +189,9 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
     warmup_ratio : float, default=0.1
         Share of the first fit's steps over which the learning rate warms up.
     max_seq_length : int, default=128
-        Longer texts are cut; shorter is faster.
-    loss : {"cosine", "contrastive"}, default="cosine"
+        Texts are cut at this many tokens while training (shorter is faster);
+        ``transform`` encodes up to the model's own limit, as the raw encoder does.
+    loss : {"cosine", "contrastive", "cosent"}, default="cosine"
     device : {"auto", "cpu", "cuda", "mps"}, default="auto"
     show_progress_bar : bool, default=True
     random_state : int or None, default=None
@@ -248,14 +252,16 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
         t1, t2, similar = self._pairs(texts, y)
         n_steps = int(np.ceil(len(similar) / self.batch_size)) * self.epochs
         self.learner_.warmup_steps = int(self.warmup_ratio * n_steps)
-        self.learner_.fit(t1, t2, similar)
+        with self._training_length():
+            self.learner_.fit(t1, t2, similar)
         return self
 
     def partial_fit(self, X, y, classes=None):
         """One pass over pairs sampled from this batch, continuing the same model."""
         texts, y = self._check_partial_fit_data(X, y, classes)
         t1, t2, similar = self._pairs(texts, y)
-        self.learner_.partial_fit(t1, t2, similar)
+        with self._training_length():
+            self.learner_.partial_fit(t1, t2, similar)
         return self
 
     def transform(self, X):
@@ -283,7 +289,6 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
         self._rng = np.random.RandomState(self.random_state)
         device = resolve_device(self.device)
         model = SentenceTransformer(resolve_model_path(self.name), device=str(device))
-        model.max_seq_length = self.max_seq_length
         self.learner_ = SbertLearner(
             model,
             batch_size=self.batch_size,
@@ -293,6 +298,17 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
             show_progress_bar=self.show_progress_bar,
             random_state=self.random_state,
         )
+
+    @contextmanager
+    def _training_length(self):
+        """Cut texts at ``max_seq_length`` while training, then restore the model's limit."""
+        model = self.learner_.sent_tfm
+        encode_length = model.max_seq_length
+        model.max_seq_length = self.max_seq_length
+        try:
+            yield
+        finally:
+            model.max_seq_length = encode_length
 
     def _pairs(self, texts, y):
         pairs = pairs_from_labels(y, n_pos=self.n_pos, n_neg=self.n_neg, random_state=self._rng)
