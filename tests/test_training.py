@@ -277,3 +277,23 @@ def test_sbert_learner_needs_texts(X):
 
     with pytest.raises(ValueError, match="texts"):
         LearnerWidget(SbertLearner(sent_tfm=None), X)
+
+
+@pytest.mark.slow
+def test_learner_widget_finetunes_an_sbert_model_on_its_texts():
+    from sentence_transformers import SentenceTransformer
+
+    from embedwidget.finetune import SbertLearner
+    from embedwidget.text import resolve_model_path
+
+    texts = ["tasty and fresh", "delicious, will buy again", "stale and bland", "arrived broken"]
+    model = SentenceTransformer(resolve_model_path("all-MiniLM-L6-v2"), device="cpu")
+    X = model.encode(texts)
+    learner = SbertLearner(model, batch_size=2, warmup_steps=0)  # bars on: quiet in steps
+    w = LearnerWidget(learner, X, texts=texts, pairs=([0, 2], [1, 3], [1.0, 0.0]))
+    w.add_pairs([0], [2], similar=False)
+    w.fit(steps=2)
+    assert w.step == 2 and learner.show_progress_bar is True
+    assert w.positions.shape == (4, 2) and np.isfinite(w.positions).all()
+    # the picture now comes from the finetuned model's encoding of the texts
+    assert not np.allclose(model.encode(texts), X, atol=1e-4)

@@ -9,6 +9,8 @@ send) are throttled to ``max_fps``; the browser animates between them.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import threading
 import time
 
@@ -41,7 +43,7 @@ class _TrainingWidget(EmbeddingScatter):
         if not max_fps > 0:
             raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
         self.model = model
-        self._template = clone(model)
+        self._template = _fresh_copy(model)
         self._X = X
         self.max_fps = max_fps
         self._thread = None
@@ -92,8 +94,10 @@ class _TrainingWidget(EmbeddingScatter):
     def reset(self):
         """Stop, forget what the model learned, and show the starting picture again."""
         self.stop()
+        if self._template is None:
+            raise TypeError(f"{type(self.model).__name__} cannot be copied, so it cannot be reset.")
         with self._train_lock:
-            self.model = clone(self._template)
+            self.model = _fresh_copy(self._template)
             self._projector.reset()
             with self._lock, self.hold_sync():
                 self.set_trait("step", 0)
@@ -284,9 +288,10 @@ class TunerWidget(_TrainingWidget):
         if known is not None and not set(np.unique(y).tolist()) <= set(np.asarray(known).tolist()):
             # A label made by hand that the model has never seen: it starts over with
             # every class (partial_fit cannot grow its output layer).
-            self.model = clone(self._template)
+            self.model = _fresh_copy(self._template)
             self.send({"type": "info", "message": "A new label: the model starts over."})
-        self.model.partial_fit(self._X[rows], y)
+        with _quiet(self.model):
+            self.model.partial_fit(self._X[rows], y)
 
 
 class LearnerWidget(_TrainingWidget):
@@ -347,7 +352,8 @@ class LearnerWidget(_TrainingWidget):
         return a, b, similar
 
     def _partial_fit(self, a, b, similar):
-        self.model.partial_fit(self._model_input(a), self._model_input(b), similar)
+        with _quiet(self.model):
+            self.model.partial_fit(self._model_input(a), self._model_input(b), similar)
 
     def _model_input(self, rows):
         if self._takes_texts:
@@ -357,6 +363,33 @@ class LearnerWidget(_TrainingWidget):
     def _embed(self):
         with config_context(assume_finite=True):
             return self.model.transform(self._model_input(np.arange(self._n)))
+
+
+@contextlib.contextmanager
+def _quiet(model):
+    """No progress bars during a step: the widget shows its own progress, and a notebook
+    bar is a widget, which must not be made from the training thread."""
+    if not hasattr(model, "show_progress_bar"):
+        yield
+        return
+    saved, model.show_progress_bar = model.show_progress_bar, False
+    try:
+        yield
+    finally:
+        model.show_progress_bar = saved
+
+
+def _fresh_copy(model):
+    """An untrained copy to start over from: scikit-learn's clone, or a deep copy of a
+    model that is not a scikit-learn estimator (SbertLearner); None if neither works."""
+    try:
+        return clone(model)
+    except TypeError:
+        pass
+    try:
+        return copy.deepcopy(model)
+    except Exception:
+        return None
 
 
 def _check_model(model, role):
