@@ -127,7 +127,8 @@ function render({ model, el }) {
   let frames = 0;
   function redraw(transition = false) {
     const bounds = model.get("_bounds")?.length === 4 ? model.get("_bounds") : boundsOf(positions);
-    const { x, y } = toDeviceCoordinates(positions, bounds);
+    const aspect = stage.clientHeight ? stage.clientWidth / stage.clientHeight : 1;
+    const { x, y } = toDeviceCoordinates(positions, bounds, aspect);
     const doubt = model.get("color_by") === "doubt" ? uint8(model.get("_doubt")) : null;
     const byDoubt = doubt !== null && doubt.length === x.length;
     const valueA = byDoubt ? doubtBins(doubt) : Float32Array.from(codes);

@@ -23,16 +23,19 @@ export function encodeIndices(indices) {
 }
 
 /**
- * Interleaved float32 x,y positions to the column arrays regl-scatterplot draws, mapped
- * into [-1, 1] by the view bounds [xmin, xmax, ymin, ymax] with the aspect ratio kept.
+ * Interleaved float32 x,y positions to the column arrays regl-scatterplot draws. The view
+ * bounds [xmin, xmax, ymin, ymax] fill 95% of a canvas whose width is `aspect` times its
+ * height: regl-scatterplot shows y in [-1, 1] and x in [-aspect, aspect]. One scale for
+ * both axes, so the picture is not stretched.
  */
-export function toDeviceCoordinates(positions, bounds) {
+export function toDeviceCoordinates(positions, bounds, aspect = 1) {
   const n = positions.length >> 1;
   const [xmin, xmax, ymin, ymax] = bounds;
   const cx = (xmin + xmax) / 2;
   const cy = (ymin + ymax) / 2;
-  const half = Math.max(xmax - xmin, ymax - ymin, 1e-12) / 2;
-  const scale = 0.95 / half;
+  const halfX = Math.max(xmax - xmin, 1e-12) / 2;
+  const halfY = Math.max(ymax - ymin, 1e-12) / 2;
+  const scale = 0.95 * Math.min(Math.max(aspect, 1e-3) / halfX, 1 / halfY);
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {

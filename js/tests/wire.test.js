@@ -44,6 +44,13 @@ describe("device coordinates", () => {
     expect(x[2]).toBeCloseTo(0);
   });
 
+  it("uses the width of a wide canvas, with one scale for both axes", () => {
+    const positions = new Float32Array([0, 0, 10, 2]);
+    const { x, y } = toDeviceCoordinates(positions, boundsOf(positions), 2);
+    expect(x[1] - x[0]).toBeCloseTo(3.8); // 95% of the width: x shows [-2, 2]
+    expect(y[1] - y[0]).toBeCloseTo(0.76); // a fifth of that, like the data
+  });
+
   it("keeps a single point finite", () => {
     const { x, y } = toDeviceCoordinates(new Float32Array([3, 3]), [3, 3, 3, 3]);
     expect(Number.isFinite(x[0]) && Number.isFinite(y[0])).toBe(true);

@@ -35,6 +35,7 @@ from .lab import (
     LabServer,
     _free_port,
     lab_env,
+    screen_point,
     stop_lab,
     wait_for_idle,
 )
@@ -242,22 +243,6 @@ def stop_marimo(server: MarimoServer) -> None:
 
 
 # --------------------------------------------------------------------------- both
-
-
-def screen_point(canvas, bounds, xy):
-    """Where data point ``xy`` of a two-column X is on screen: our JS maps ``bounds``
-    (the widget's ``_bounds``) into [-0.95, 0.95] and regl-scatterplot maps [-1, 1] onto
-    the canvas height, centred (as in test_scatter_browser.py)."""
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    xmin, xmax, ymin, ymax = bounds
-    half = max(xmax - xmin, ymax - ymin) / 2
-    scale = 0.95 / half
-    nx, ny = (xy[0] - (xmin + xmax) / 2) * scale, (xy[1] - (ymin + ymax) / 2) * scale
-    return (
-        box["x"] + box["width"] / 2 + nx * box["height"] / 2,
-        box["y"] + box["height"] / 2 - ny * box["height"] / 2,
-    )
 
 
 def click_point(page, root, canvas, bounds, xy, text: str, tries: int = 3) -> int:

@@ -474,6 +474,24 @@ def kernel_stdout(page, code: str, timeout: float = TIMEOUT_MS) -> str:
     return result["out"]
 
 
+def screen_point(canvas, bounds, xy):
+    """Where data point ``xy`` of a two-column X is on the screen, for clicks and drags.
+
+    The widget's JS maps ``bounds`` (its ``_bounds``) with one scale into 95% of the
+    canvas, whose width shows x in [-aspect, aspect] and whose height shows y in [-1, 1]
+    (regl-scatterplot's view), centred."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    xmin, xmax, ymin, ymax = bounds
+    aspect = box["width"] / box["height"]
+    scale = 0.95 * min(aspect / ((xmax - xmin) / 2), 1 / ((ymax - ymin) / 2))
+    nx, ny = (xy[0] - (xmin + xmax) / 2) * scale, (xy[1] - (ymin + ymax) / 2) * scale
+    return (
+        box["x"] + box["width"] / 2 + nx * box["height"] / 2,
+        box["y"] + box["height"] / 2 - ny * box["height"] / 2,
+    )
+
+
 def screenshot(locator, path: Path | str | None = None) -> bytes:
     """PNG of ``locator`` as the page shows it (WebGL canvases included); also written
     to ``path`` when given."""

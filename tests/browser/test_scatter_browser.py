@@ -15,6 +15,7 @@ from .lab import (
     png_pixels,
     rerun_until,
     run_cell,
+    screen_point,
     screenshot,
     wait_for_idle,
     write_notebook,
@@ -60,21 +61,6 @@ print('reopened', f['index'].tolist(), f['label'].tolist())""",
 ]
 
 
-def screen_point(page, canvas, bounds, xy):
-    """Where a data point is on screen: our JS maps the bounds into [-0.95, 0.95] and
-    regl-scatterplot maps [-1, 1] onto the canvas height, centred."""
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    xmin, xmax, ymin, ymax = bounds
-    half = max(xmax - xmin, ymax - ymin) / 2
-    scale = 0.95 / half
-    nx, ny = (xy[0] - (xmin + xmax) / 2) * scale, (xy[1] - (ymin + ymax) / 2) * scale
-    return (
-        box["x"] + box["width"] / 2 + nx * box["height"] / 2,
-        box["y"] + box["height"] / 2 - ny * box["height"] / 2,
-    )
-
-
 def lasso(page, cx, cy, r=25, shift=True):
     """Drag a square lasso around (cx, cy), as a person would: with Shift held, or
     plain in lasso mode."""
@@ -115,11 +101,11 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     assert colour_share(pixels, ALPHA_BLUE, tolerance=20) > 0.002, "no labelled points drawn"
 
     # A click selects the lone point under the cursor; the kernel sees it.
-    page.mouse.click(*screen_point(page, canvas, bounds, (1.5, 1.5)))
+    page.mouse.click(*screen_point(canvas, bounds, (1.5, 1.5)))
     rerun_until(page, 1, f"selection [{TARGET}]")
 
     # A Shift-drag lasso around the cluster selects exactly its eight points.
-    lasso(page, *screen_point(page, canvas, bounds, (1.5, -1.5)))
+    lasso(page, *screen_point(canvas, bounds, (1.5, -1.5)))
     # Shift merges: the clicked point stays, the cluster joins it.
     rerun_until(page, 1, f"selection {sorted([*CLUSTER, TARGET])}")
 
@@ -129,7 +115,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     rerun_until(page, 2, "cluster " + str(["alpha"] * 9))
 
     # Hovering the hostile text shows it as text; nothing in it runs.
-    page.mouse.move(*screen_point(page, canvas, bounds, (-1.5, 1.5)))
+    page.mouse.move(*screen_point(canvas, bounds, (-1.5, 1.5)))
     tooltip = root.locator(".ew-tooltip")
     tooltip.wait_for(state="visible")
     assert tooltip.text_content() == HOSTILE
@@ -155,11 +141,11 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     search.fill("")
 
     # Pairs from the toolbar: side A, then side B, then Similar (1 x 8 pairs, crossed).
-    page.mouse.click(*screen_point(page, canvas, bounds, (1.5, 1.5)))
+    page.mouse.click(*screen_point(canvas, bounds, (1.5, 1.5)))
     root.get_by_role("button", name="Set side A").click()
     root.focus()
     page.keyboard.press("l")  # lasso mode: a plain drag lassoes a new selection
-    lasso(page, *screen_point(page, canvas, bounds, (1.5, -1.5)), shift=False)
+    lasso(page, *screen_point(canvas, bounds, (1.5, -1.5)), shift=False)
     page.keyboard.press("l")
     root.locator(".ew-plan", has_text="8 pairs (every A with every B)").wait_for()
     root.get_by_role("button", name="Similar", exact=True).click()
@@ -170,7 +156,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     assert "8 pairs" in root.locator(".ew-status").text_content()
 
     # The widget as a person sees it (the README's picture is made from this file).
-    page.mouse.move(*screen_point(page, canvas, bounds, (1.5, -1.5)))
+    page.mouse.move(*screen_point(canvas, bounds, (1.5, -1.5)))
     screenshot(root, ARTIFACTS / "embedding-scatter.png")
 
     # After a kernel restart, a new widget on the same file has the labels back.
