@@ -1,25 +1,38 @@
-"""Altair charts of embeddings: a PCA picture, and the guide's before/after comparison.
+"""Altair charts: a PCA picture of an embedding, the guide's before/after comparison, a
+training-loss curve, and held-out scores across hyperparameters.
 
 Altair's default renderer fetches vega from the internet; offline, call
 ``alt.renderers.enable("svg")`` (it needs ``vl-convert-python``) or save charts with
-``chart.save("picture.png")``.
+``chart.save("picture.png")`` or ``chart.save("picture.svg")``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 
 
 def pca_frame(X, y=None):
-    """Two PCA coordinates of ``X`` (and the label, when given) as a DataFrame."""
+    """Two PCA coordinates of ``X`` (and the label, when given) as a DataFrame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).normal(size=(10, 5))
+    >>> pca_frame(X, y=["a", "b"] * 5).columns.tolist()
+    ['pc1', 'pc2', 'label']
+    """
     import pandas as pd
     from sklearn.decomposition import PCA
 
-    X = np.asarray(X, dtype=np.float32)
+    X = _check_embedding(X)
     coords = PCA(n_components=2).fit_transform(X) if X.shape[1] > 2 else X
     frame = pd.DataFrame({"pc1": coords[:, 0], "pc2": coords[:, 1]})
     if y is not None:
-        frame["label"] = np.asarray(y).astype(str)
+        y = np.asarray(y)
+        if y.shape != (len(X),):
+            raise ValueError(f"y must hold one label per row of X ({len(X)}); got shape {y.shape}.")
+        frame["label"] = y.astype(str)
     return frame
 
 
@@ -38,6 +51,11 @@ def pca_chart(X, y=None, title="", width=300, height=300):
 
 def compare_chart(X_before, X_after, y, titles=("original", "finetuned"), **kwargs):
     """The PCA pictures of two embeddings of the same points, side by side."""
+    if len(X_before) != len(X_after):
+        raise ValueError(
+            "X_before and X_after must embed the same points; got "
+            f"{len(X_before)} and {len(X_after)} rows."
+        )
     return pca_chart(X_before, y, titles[0], **kwargs) | pca_chart(X_after, y, titles[1], **kwargs)
 
 
@@ -46,10 +64,172 @@ def loss_chart(model, title="training loss", width=400, height=200):
     import altair as alt
     import pandas as pd
 
-    curve = np.asarray(model.loss_curve_, dtype=float)
+    try:
+        curve = model.loss_curve_
+    except AttributeError:
+        curve = None
+    if curve is None or len(curve) == 0:
+        raise NotFittedError(
+            f"{type(model).__name__} has no loss_curve_ to draw; fit it first "
+            "(loss_chart takes a fitted tuner or learner)."
+        )
+    curve = np.asarray(curve, dtype=float)
     frame = pd.DataFrame({"epoch": np.arange(1, len(curve) + 1), "loss": curve})
+    scale = alt.Scale(type="log") if (curve > 0).all() else alt.Scale()
     return (
         alt.Chart(frame, title=title, width=width, height=height)
         .mark_line()
-        .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=alt.Scale(type="log")))
+        .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=scale))
     )
+
+
+def scores_chart(
+    results, x, y="score", color=None, std=None, log_x=False, title="", width=400, height=250
+):
+    """Held-out scores across a hyperparameter: a line per ``color`` value, with a band.
+
+    Parameters
+    ----------
+    results : DataFrame or dict
+        A row per run, or a GridSearchCV's ``cv_results_``. For ``cv_results_``, names
+        are looked up with and without the ``param_`` prefix, ``y`` is the mean
+        cross-validated score (``mean_test_score``, or ``mean_test_<y>`` with several
+        scorers) and the band is one standard deviation across folds.
+    x, color : str
+        The hyperparameter on the x-axis, and the one that gets a line per value.
+    y : str, default="score"
+    std : str or None
+        A column holding each row's standard deviation. Without it, rows that repeat an
+        ``(x, color)`` setting (seeds, say) are averaged and the band is their spread.
+    log_x : bool, default=False
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> runs = pd.DataFrame({"hidden_dim": [10, 10, 50, 50], "score": [0.7, 0.8, 0.8, 0.9]})
+    >>> chart = scores_chart(runs, x="hidden_dim")
+    >>> chart.data.round(3)  # the band: one standard deviation of the runs
+       hidden_dim  mean  runs  lower  upper
+    0          10  0.75     2  0.679  0.821
+    1          50  0.85     2  0.779  0.921
+    >>> scores_chart(runs, x="epochs")
+    Traceback (most recent call last):
+    ...
+    ValueError: x: no column 'epochs' in the results; they have ['hidden_dim', 'score'].
+    """
+    import altair as alt
+
+    frame, x, y, color, std = _results_frame(results, x, y, color, std)
+    summary = _summarise(frame, x, y, color, std)
+    x_title, y_title = _short_name(x), _short_name(y)
+    x_type = "Q" if summary[x].dtype.kind in "iuf" else "O"
+    x_enc = alt.X(
+        f"{x}:{x_type}",
+        title=x_title,
+        scale=alt.Scale(type="log") if log_x and x_type == "Q" else alt.Undefined,
+    )
+    encoding = {"x": x_enc}
+    if color is not None:
+        encoding["color"] = alt.Color(f"{color}:N", title=_short_name(color))
+    base = alt.Chart(summary, title=title, width=width, height=height).encode(**encoding)
+    y_scale = alt.Scale(zero=False)
+    band = base.mark_area(opacity=0.2).encode(
+        y=alt.Y("lower:Q", title=y_title, scale=y_scale), y2="upper:Q"
+    )
+    tooltip = [x, "mean", "lower", "upper", "runs"] + ([color] if color else [])
+    line = base.mark_line().encode(y=alt.Y("mean:Q", title=y_title, scale=y_scale))
+    points = base.mark_point(filled=True).encode(y="mean:Q", tooltip=tooltip)
+    return alt.layer(band, line, points)
+
+
+def _results_frame(results, x, y, color, std):
+    """The results as a DataFrame, and the column names ``x``, ``y``, ``color`` and ``std``
+    resolve to in it (``cv_results_`` names its columns ``param_*`` and ``mean_test_*``)."""
+    import pandas as pd
+
+    cv_results = isinstance(results, dict)
+    if cv_results:
+        results = pd.DataFrame({k: list(v) for k, v in results.items()})
+    elif not isinstance(results, pd.DataFrame):
+        raise TypeError(
+            "results must be a DataFrame or a GridSearchCV's cv_results_ dict; "
+            f"got {type(results).__name__}."
+        )
+    if results.empty:
+        raise ValueError("results is empty: there are no scores to draw.")
+    columns = list(results.columns)
+
+    def find(role, name, candidates):
+        for candidate in candidates:
+            if candidate in columns:
+                return candidate
+        raise ValueError(f"{role}: no column {name!r} in the results; they have {columns}.")
+
+    def param(role, name):
+        return find(role, name, [name, f"param_{name}"])
+
+    x = param("x", x)
+    color = None if color is None else param("color", color)
+    if cv_results:
+        scorer = "score" if y == "score" else y
+        y = find("y", y, [y, f"mean_test_{scorer}"])
+        if std is None and y.startswith("mean_test_"):
+            std = "std_test_" + y[len("mean_test_") :]
+    else:
+        y = find("y", y, [y])
+    if std is not None:
+        std = find("std", std, [std])
+    if cv_results:
+        others = [
+            c for c in columns
+            if c.startswith("param_") and c not in (x, color) and results[c].nunique() > 1
+        ]  # fmt: skip
+        if others:
+            raise ValueError(
+                f"the search also varied {others}; pass one of them as color=, or draw a "
+                "DataFrame of the rows to compare."
+            )
+    frame = results[[c for c in (x, y, color, std) if c is not None]].copy()
+    frame[y] = pd.to_numeric(frame[y], errors="coerce")
+    if frame[y].isna().all():
+        raise ValueError(f"y: column {y!r} holds no numeric scores.")
+    if frame[x].dtype == object:
+        try:
+            frame[x] = pd.to_numeric(frame[x])
+        except (TypeError, ValueError):
+            frame[x] = frame[x].astype(str)
+    if color is not None:
+        frame[color] = frame[color].astype(str)
+    return frame, x, y, color, std
+
+
+def _summarise(frame, x, y, color, std):
+    """Mean, band and number of runs per ``(x, color)`` setting."""
+    keys = [x] + ([color] if color is not None else [])
+    groups = frame.groupby(keys, sort=True)
+    summary = groups[y].agg(mean="mean", runs="count", spread="std").reset_index()
+    if std is not None:
+        summary["spread"] = groups[std].mean().to_numpy()
+    spread = summary["spread"].fillna(0.0)
+    summary["lower"] = summary["mean"] - spread
+    summary["upper"] = summary["mean"] + spread
+    return summary.drop(columns="spread")
+
+
+def _short_name(column):
+    """An axis title: ``param_feedforwardtuner__hidden_dim`` -> ``hidden_dim``."""
+    for prefix in ("param_", "mean_test_"):
+        if column.startswith(prefix):
+            column = column[len(prefix) :]
+    return column.rsplit("__", 1)[-1]
+
+
+def _check_embedding(X):
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D, a row per point; got shape {X.shape}.")
+    if X.shape[0] < 2 or X.shape[1] < 2:
+        raise ValueError(f"a PCA picture needs at least 2 points and 2 dimensions; got {X.shape}.")
+    if not np.isfinite(X).all():
+        raise ValueError("X holds NaN or infinity.")
+    return X
