@@ -114,6 +114,14 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     page.keyboard.press("1")
     rerun_until(page, 2, "cluster " + str(["alpha"] * 9))
 
+    # Typing a digit into the label field types it; it labels nothing.
+    actions = kernel_stdout(page, "print(w.store.n_actions())")
+    field = root.locator("input.ew-new-label")
+    field.press("1")
+    assert field.input_value() == "1"
+    field.fill("")
+    assert kernel_stdout(page, "print(w.store.n_actions())") == actions
+
     # Hovering the hostile text shows it as text; nothing in it runs.
     page.mouse.move(*screen_point(canvas, bounds, (-1.5, 1.5)))
     tooltip = root.locator(".ew-tooltip")
