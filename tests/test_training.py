@@ -142,6 +142,14 @@ def test_stop_start_and_reset(X):
     w.stop()
 
 
+def test_closing_the_widget_stops_training(X):
+    w = TunerWidget(tuner(), X, y=few_labels())
+    w.start()
+    thread = w._thread
+    w.close()
+    assert not thread.is_alive()
+
+
 def test_an_error_in_the_training_thread_stops_training_and_is_raised(X):
     w = TunerWidget(tuner(FailingTuner), X, y=few_labels())
     w.start()

@@ -80,6 +80,14 @@ class _TrainingWidget(EmbeddingScatter):
         self._raise_pending()
         return self
 
+    def close(self):
+        """Stop training, then close the widget (its views disappear)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        super().close()
+
     def fit(self, steps=10):
         """Run ``steps`` training steps here and now (blocking), then send a frame."""
         if self._thread is not None and self._thread.is_alive():
