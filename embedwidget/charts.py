@@ -123,12 +123,9 @@ def scores_chart(
     summary = _summarise(frame, x, y, color, std)
     x_title, y_title = _short_name(x), _short_name(y)
     x_type = "Q" if summary[x].dtype.kind in "iuf" else "O"
-    x_enc = alt.X(
-        f"{x}:{x_type}",
-        title=x_title,
-        scale=alt.Scale(type="log") if log_x and x_type == "Q" else alt.Undefined,
-    )
-    encoding = {"x": x_enc}
+    log = log_x and x_type == "Q"
+    x_scale = alt.Scale(type="log", nice=False, padding=12) if log else alt.Undefined
+    encoding = {"x": alt.X(f"{x}:{x_type}", title=x_title, scale=x_scale)}
     if color is not None:
         encoding["color"] = alt.Color(f"{color}:N", title=_short_name(color))
     base = alt.Chart(summary, title=title, width=width, height=height).encode(**encoding)

@@ -44,7 +44,7 @@ def charts(tuner):
         "pca": pca_chart(X, y),
         "compare": compare_chart(X, tuner.transform(X), y),
         "loss": loss_chart(tuner),
-        "scores": scores_chart(runs, x="hidden_dim"),
+        "scores": scores_chart(runs, x="hidden_dim", log_x=True),
     }
 
 
