@@ -37,7 +37,18 @@ def pca_frame(X, y=None):
 
 
 def pca_chart(X, y=None, title="", width=300, height=300):
-    """Scatter of the first two principal components of ``X``, coloured by ``y``."""
+    """Scatter of the first two principal components of ``X``, coloured by ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.charts import pca_chart
+    >>> X = np.random.default_rng(0).normal(size=(50, 8))
+    >>> chart = pca_chart(X, ["a", "b"] * 25, title="raw")
+    >>> chart.to_dict()["mark"]["type"]
+    'circle'
+    >>> # chart.save("raw.svg") or chart.save("raw.png") writes it, offline
+    """
     import altair as alt
 
     chart = alt.Chart(pca_frame(X, y), title=title, width=width, height=height).mark_circle(
@@ -50,7 +61,17 @@ def pca_chart(X, y=None, title="", width=300, height=300):
 
 
 def compare_chart(X_before, X_after, y, titles=("original", "finetuned"), **kwargs):
-    """The PCA pictures of two embeddings of the same points, side by side."""
+    """The PCA pictures of two embeddings of the same points, side by side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.charts import compare_chart
+    >>> X = np.random.default_rng(0).normal(size=(40, 8))
+    >>> chart = compare_chart(X, X[:, :4] * 2, ["a", "b"] * 20)
+    >>> [part["title"] for part in chart.to_dict()["hconcat"]]
+    ['original', 'finetuned']
+    """
     if len(X_before) != len(X_after):
         raise ValueError(
             "X_before and X_after must embed the same points; got "
@@ -60,7 +81,18 @@ def compare_chart(X_before, X_after, y, titles=("original", "finetuned"), **kwar
 
 
 def loss_chart(model, title="training loss", width=400, height=200):
-    """The training loss of every pass a fitted tuner or learner has made (``loss_curve_``)."""
+    """The training loss of every pass a fitted tuner or learner has made (``loss_curve_``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.charts import loss_chart
+    >>> from embedwidget.finetune import FeedForwardTuner
+    >>> X = np.random.default_rng(0).normal(size=(40, 8)).astype("float32")
+    >>> tuner = FeedForwardTuner(hidden_dim=4, n_epochs=5, early_stopping=False).fit(X, [0, 1] * 20)
+    >>> len(loss_chart(tuner).to_dict()["datasets"].popitem()[1])
+    5
+    """
     import altair as alt
     import pandas as pd
 

@@ -19,7 +19,18 @@ from sklearn.utils import check_random_state
 
 class Pairs(NamedTuple):
     """Index pairs and their targets: ``similar[k]`` is 1.0 when items ``first[k]`` and
-    ``second[k]`` belong together, 0.0 when they do not."""
+    ``second[k]`` belong together, 0.0 when they do not.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pairs = Pairs(np.array([0, 1]), np.array([2, 3]), np.array([1.0, 0.0]))
+    >>> len(pairs), pairs.second.tolist()
+    (2, [2, 3])
+    >>> X = np.arange(8.0).reshape(4, 2)
+    >>> X[pairs.first].tolist()  # the same pairs index arrays, or texts via pair_texts
+    [[0.0, 1.0], [2.0, 3.0]]
+    """
 
     first: np.ndarray
     second: np.ndarray
@@ -61,7 +72,15 @@ def pairs_from_labels(y, n_pos=1, n_neg=3, random_state=None):
 
 def pairs_from_groups(groups, n_pos=1, n_neg=3, random_state=None):
     """Items of the same group are similar: the unsupervised case (say, a headline and its
-    article body share a group id). Same sampling as ``pairs_from_labels``."""
+    article body share a group id). Same sampling as ``pairs_from_labels``.
+
+    Examples
+    --------
+    >>> article = [0, 0, 1, 1, 2, 2]  # headline and body of three articles
+    >>> pairs = pairs_from_groups(article, n_pos=1, n_neg=1, random_state=0)
+    >>> all(article[a] == article[b] for a, b, s in zip(*pairs) if s == 1.0)
+    True
+    """
     return pairs_from_labels(groups, n_pos=n_pos, n_neg=n_neg, random_state=random_state)
 
 
@@ -80,6 +99,18 @@ def pairs_from_records(records, label=None, n_pos=1, n_neg=3, key="cats", random
         The label(s) to use; None uses every label found.
     key : str, default="cats"
         The field of each record that holds its labels.
+
+    Examples
+    --------
+    >>> records = [
+    ...     {"text": "win a prize now", "cats": {"spam": 1}},
+    ...     {"text": "claim your reward", "cats": {"spam": 1}},
+    ...     {"text": "lunch at noon?", "cats": {"spam": 0}},
+    ...     {"text": "see you there", "cats": {}},  # unknown: takes no part
+    ... ]
+    >>> pairs = pairs_from_records(records, "spam", n_pos=1, n_neg=1, random_state=0)
+    >>> sorted(set(pairs.first.tolist() + pairs.second.tolist()))
+    [0, 1, 2]
     """
     rng = check_random_state(random_state)
     found = sorted({name for record in records for name in record.get(key, {})})
@@ -110,7 +141,15 @@ def pairs_from_records(records, label=None, n_pos=1, n_neg=3, key="cats", random
 
 
 def pair_texts(texts, pairs):
-    """``(texts1, texts2, similar)`` lists for a text learner, from index ``pairs``."""
+    """``(texts1, texts2, similar)`` lists for a text learner, from index ``pairs``.
+
+    Examples
+    --------
+    >>> pairs = pairs_from_labels(["a", "a", "b"], n_pos=1, n_neg=1, random_state=0)
+    >>> texts1, texts2, similar = pair_texts(["tasty", "yummy", "broken"], pairs)
+    >>> texts1[0], texts2[0], similar[0]
+    ('tasty', 'yummy', 1.0)
+    """
     texts = list(texts)
     return (
         [texts[i] for i in pairs.first],
