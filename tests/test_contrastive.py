@@ -105,6 +105,24 @@ def test_residual_tuner_starts_from_the_input():
     np.testing.assert_allclose(tuner.transform(X), X)
 
 
+def test_tuner_scale_residual_chooses_a_scale_on_held_back_items(monkeypatch):
+    from embedwidget.finetune import contrastive
+
+    X, y = blobs(n=120)
+    tuner = ContrastiveTuner(epochs=3, scale_residual=True, random_state=0).fit(X, y)
+    assert tuner.residual_scale_ in contrastive.RESIDUAL_SCALES
+    full = ContrastiveTuner(epochs=3, random_state=0).fit(X, y)
+    assert full.residual_scale_ == 1.0
+    scale = np.float32(tuner.residual_scale_)
+    np.testing.assert_allclose(
+        tuner.transform(X), X + scale * (full.transform(X) - X), rtol=1e-5, atol=1e-5
+    )
+    monkeypatch.setattr(contrastive, "RESIDUAL_SCALES", (0.0,))  # only the raw embedding
+    raw = ContrastiveTuner(epochs=3, scale_residual=True, random_state=0).fit(X, y)
+    np.testing.assert_allclose(raw.transform(X), X)
+    assert raw.partial_fit(X, y).residual_scale_ == 1.0
+
+
 def test_tuner_separates_classes_and_partial_fit_keeps_learning():
     X, y = blobs()
     tuner = ContrastiveTuner(

@@ -85,3 +85,10 @@ def test_tuner_bad_input():
         SbertTuner(show_progress_bar=False).fit([1.5, "b"], [0, 1])
     with pytest.raises(ValueError, match="'max_seq_length' parameter"):
         SbertTuner(max_seq_length=0).fit(TEXTS, LABELS)
+
+
+def test_learner_cosent_loss(model):
+    learner = SbertLearner(model, batch_size=4, warmup_steps=0, loss="cosent",
+                           show_progress_bar=False, random_state=0)  # fmt: skip
+    learner.fit(GOOD[:2] + BAD[:2], GOOD[2:] + GOOD[:2], [1, 1, 0, 0])
+    assert len(learner.loss_curve_) == 1 and np.isfinite(learner.loss_curve_).all()

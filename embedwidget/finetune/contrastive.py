@@ -17,6 +17,7 @@ from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
 from embedwidget.finetune.pairs import pairs_from_labels
 
 LOSSES = ("cosine", "contrastive")
+RESIDUAL_SCALES = (0.0, 0.25, 0.5, 1.0)
 _TRANSFORM_ROWS = 8192
 
 
@@ -350,6 +351,11 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         few items to spare one.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=3
+    scale_residual : bool, default=False
+        With ``residual=True`` and items held back: after training, ``transform`` returns
+        ``x + a * f(x)`` with ``a`` in ``RESIDUAL_SCALES`` (0 keeps the raw embedding),
+        the one under which a logistic regression trained on the training items scores
+        the held-back items best (log-loss; ties go to the smaller ``a``).
     random_state : int, RandomState or None, default=None
     device : {"auto", "cpu", "cuda", "mps"}, default="auto"
     show_progress_bar : bool or None, default=None
@@ -363,6 +369,9 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     validation_scores_ : list of float
         The held-back pair loss after each pass of the last ``fit``; empty when no items
         were held back.
+    residual_scale_ : float
+        The ``a`` that ``transform`` applies (1.0 unless ``scale_residual`` chose one;
+        ``partial_fit`` sets it back to 1.0).
 
     Examples
     --------
@@ -391,6 +400,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "scale_residual": ["boolean"],
         "random_state": ["random_state"],
         "device": [str, None],
         "show_progress_bar": ["boolean", None],
@@ -410,6 +420,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=3,
+        scale_residual=False,
         random_state=None,
         device="auto",
         show_progress_bar=None,
@@ -426,6 +437,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.scale_residual = scale_residual
         self.random_state = random_state
         self.device = device
         self.show_progress_bar = show_progress_bar
@@ -437,6 +449,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         if held_back is not None:
             X, y, X_val, y_val = held_back
         X1, X2, similar = self._sample_pairs(X, y)
+        self.residual_scale_ = 1.0
         if held_back is None:
             self.learner_.fit(X1, X2, similar)
             self.validation_scores_ = []
@@ -445,6 +458,8 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         self.learner_._fit(X1, X2, similar, after_epoch=stopper)
         stopper.restore_best()
         self.validation_scores_ = stopper.scores
+        if self.scale_residual and self.residual:
+            self.residual_scale_ = self._choose_scale(X, y, X_val, y_val)
         return self
 
     def partial_fit(self, X, y, classes=None):
@@ -452,13 +467,35 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         X, y = self._check_partial_fit_data(X, y, classes)
         X1, X2, similar = self._sample_pairs(X, y)
         self.learner_.partial_fit(X1, X2, similar)
+        self.residual_scale_ = 1.0
         return self
 
     def transform(self, X):
         """The tuned embedding: float32 array (n_samples, n_features), or
         (n_samples, hidden_dim) with ``residual=False``."""
         X = self._check_X(X)
-        return self.learner_.transform(X)
+        return self._scaled(X, self.learner_.transform(X), getattr(self, "residual_scale_", 1.0))
+
+    @staticmethod
+    def _scaled(X, out, scale):
+        """``x + scale * f(x)`` from ``out = x + f(x)``."""
+        if scale == 1.0:
+            return out
+        return (X + np.float32(scale) * (out - X)).astype(np.float32, copy=False)
+
+    def _choose_scale(self, X, y, X_val, y_val):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import log_loss
+
+        out, out_val = self.learner_.transform(X), self.learner_.transform(X_val)
+        best = (np.inf, 1.0)
+        for scale in RESIDUAL_SCALES:
+            clf = LogisticRegression(max_iter=1000).fit(self._scaled(X, out, scale), y)
+            proba = clf.predict_proba(self._scaled(X_val, out_val, scale))
+            score = log_loss(y_val, proba, labels=clf.classes_)
+            if score < best[0] - 1e-12:
+                best = (score, scale)
+        return best[1]
 
     @property
     def loss_curve_(self):
