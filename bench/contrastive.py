@@ -106,7 +106,9 @@ HELDOUT = {
     "ours, scale_residual=True": dict(scale_residual=True),
 }
 # --only scale: the residual scale chosen on the held-back labels against the defaults,
-# on the sweep's seeds 100-(100 + seeds - 1).
+# on the sweep's seeds 100-(100 + seeds - 1). With --seeds 10, mean over the data sets
+# minus raw: defaults accuracy +0.002 / macro-F1 +0.025, scale_residual +0.002 / +0.016;
+# by the sweep's rule the defaults stay (scale_residual=False).
 SCALE = {"ours (defaults)": dict(), "ours, scale_residual=True": dict(scale_residual=True)}
 # The settings ContrastiveTuner's defaults were chosen from (--only sweep --seeds 10),
 # scored on seeds 100-109 so that the choice is not made on the seeds the "heldout" table
