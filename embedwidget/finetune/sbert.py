@@ -202,6 +202,15 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
     classes_ : ndarray
     learner_ : SbertLearner
     loss_curve_ : list of float
+
+    Examples
+    --------
+    >>> from embedwidget.finetune import SbertTuner
+    >>> texts = ["tasty and fresh", "lovely flavour", "stale and bland", "arrived broken"]
+    >>> tuner = SbertTuner(n_pos=1, n_neg=1, batch_size=4, show_progress_bar=False,
+    ...                    random_state=0).fit(texts, ["good", "good", "bad", "bad"])
+    >>> tuner.transform(["so tasty"]).shape  # its own finetuned copy of the model
+    (1, 384)
     """
 
     _parameter_constraints = {
