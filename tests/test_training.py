@@ -142,6 +142,19 @@ def test_stop_start_and_reset(X):
     w.stop()
 
 
+def test_background_steps_are_paced_and_fit_is_not(X):
+    w = TunerWidget(tuner(), X, y=few_labels(), max_steps_per_second=10)
+    w.start()
+    time.sleep(1.0)
+    w.stop()
+    assert 1 <= w.step <= 13  # a step takes milliseconds here: the pace is what limits
+    began = time.monotonic()
+    w.fit(steps=30)
+    assert time.monotonic() - began < 2.5
+    with pytest.raises(ValueError, match="max_steps_per_second"):
+        TunerWidget(tuner(), X, max_steps_per_second=0)
+
+
 def test_closing_the_widget_stops_training(X):
     w = TunerWidget(tuner(), X, y=few_labels())
     w.start()

@@ -38,10 +38,26 @@ class _TrainingWidget(EmbeddingScatter):
     color_by = traitlets.Enum(["label", "doubt"], default_value="label").tag(sync=True)
     _doubt = traitlets.Bytes().tag(sync=True)
 
-    def __init__(self, model, X, texts=None, labels=None, store=None, *, max_fps=10, **kwargs):
+    def __init__(
+        self,
+        model,
+        X,
+        texts=None,
+        labels=None,
+        store=None,
+        *,
+        max_fps=10,
+        max_steps_per_second=20,
+        **kwargs,
+    ):
         X = np.ascontiguousarray(_check_embedding(X), dtype=np.float32)
         if not max_fps > 0:
             raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
+        if max_steps_per_second is not None and not max_steps_per_second > 0:
+            raise ValueError(
+                f"max_steps_per_second must be > 0 or None; got {max_steps_per_second!r}."
+            )
+        self.max_steps_per_second = max_steps_per_second
         self.model = model
         self._template = _fresh_copy(model)
         self._X = X
@@ -82,9 +98,11 @@ class _TrainingWidget(EmbeddingScatter):
 
     def close(self):
         """Stop training, then close the widget (its views disappear)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        # Also called by __del__ on a widget whose __init__ refused its input.
+        thread = getattr(self, "_thread", None)
+        if thread is not None:
+            self._stop.set()
+            thread.join()
             self._thread = None
         super().close()
 
@@ -119,8 +137,13 @@ class _TrainingWidget(EmbeddingScatter):
     def _loop(self):
         try:
             while not self._stop.is_set():
+                began = time.monotonic()
                 if not self._step():
                     self._stop.wait(0.25)  # nothing to train on yet: wait for labels
+                elif self.max_steps_per_second:
+                    # With few labels a step takes a millisecond: pace the steps, so the
+                    # picture changes at a pace a person can follow and the CPU is spared.
+                    self._stop.wait(began + 1 / self.max_steps_per_second - time.monotonic())
         except Exception as error:  # shown in the widget, raised by the next fit()/stop()
             self._pending_error = error
             self.set_trait("error", f"Training stopped: {type(error).__name__}: {error}")
@@ -251,6 +274,8 @@ class TunerWidget(_TrainingWidget):
         Where labels made in the widget are kept (see EmbeddingScatter).
     max_fps : float, default=10
         Most frames a second sent to the browser.
+    max_steps_per_second : float or None, default=20
+        Pace of ``start()``'s steps (``fit`` is never paced); None trains flat out.
 
     Examples
     --------
@@ -321,7 +346,7 @@ class LearnerWidget(_TrainingWidget):
         One text per point, for hover, search, and an SbertLearner's input.
     pairs : (a, b, similar) index arrays, optional
         Pairs to train on from the start (e.g. from ``pairs_from_labels``).
-    store, max_fps : as in TunerWidget.
+    store, max_fps, max_steps_per_second : as in TunerWidget.
 
     Examples
     --------
