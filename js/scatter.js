@@ -164,16 +164,33 @@ function render({ model, el }) {
   // (which would swallow the mouse moves the lasso needs).
   stage.addEventListener("mousedown", (event) => event.stopPropagation());
 
+  // One update from Python changes several traits at once (codes, names, positions...);
+  // draw once for all of them. regl-scatterplot ignores clicks while it draws, so fewer
+  // draws also means fewer lost clicks.
+  let pending = null;
+  function requestRedraw(transition = false) {
+    if (pending) {
+      pending.transition ||= transition;
+      return;
+    }
+    pending = { transition };
+    queueMicrotask(() => {
+      const { transition: animate } = pending;
+      pending = null;
+      redraw(animate);
+    });
+  }
+
   const onPositions = () => {
     const animate = model.get("transition_ms") > 0;
     const transition = animate && float32(model.get("_positions")).length === positions.length;
     positions = float32(model.get("_positions"));
-    redraw(transition);
+    requestRedraw(transition);
   };
   const onCodes = () => {
     codes = uint16(model.get("_codes"));
     updateStatus();
-    redraw();
+    requestRedraw();
   };
   const onSelection = () => {
     const incoming = uint32(model.get("selection"));
@@ -188,7 +205,7 @@ function render({ model, el }) {
     const error = model.get("error");
     if (error) toolbar.setMessage(error, true);
   };
-  const onColours = () => redraw();
+  const onColours = () => requestRedraw();
   const onMessage = (msg) => {
     if (msg?.type === "error") toolbar.setMessage(msg.message, true);
     else if (msg?.type === "info") toolbar.setMessage(msg.message, false);
