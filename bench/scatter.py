@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.server
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -28,11 +29,10 @@ from jupyter_client.session import json_packer
 
 from embedwidget import EmbeddingScatter
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "browser"))  # the Chromium driver
+from lab import CHROMIUM, CHROMIUM_ARGS, colour_share, png_pixels  # noqa: E402
+
 STATIC = Path(__file__).parents[1] / "embedwidget" / "static"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-]  # fmt: skip
 
 
 class WireComm(BaseComm):
@@ -140,9 +140,7 @@ def browser_side(n, repeats):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
-                )
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 900, "height": 760})
                 page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
                 page.evaluate("(n) => window.start(n)", n)
@@ -158,50 +156,7 @@ def browser_side(n, repeats):
 
 def _ink(png):
     """Share of pixels that are not the white background."""
-    import io
-    import zlib
-
-    # Playwright's PNGs are 8-bit RGBA or RGB, non-interlaced: decode without Pillow.
-    data = io.BytesIO(png)
-    data.read(8)
-    width = height = channels = 0
-    idat = b""
-    while True:
-        length = int.from_bytes(data.read(4), "big")
-        kind = data.read(4)
-        chunk = data.read(length)
-        data.read(4)
-        if kind == b"IHDR":
-            width, height = int.from_bytes(chunk[:4], "big"), int.from_bytes(chunk[4:8], "big")
-            channels = {6: 4, 2: 3}[chunk[9]]
-        elif kind == b"IDAT":
-            idat += chunk
-        elif kind == b"IEND":
-            break
-    raw = zlib.decompress(idat)
-    stride = width * channels
-    rows, previous = [], bytearray(stride)
-    for y in range(height):
-        kind, line = (
-            raw[y * (stride + 1)],
-            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
-        )
-        for i in range(stride):
-            a = line[i - channels] if i >= channels else 0
-            b, c = previous[i], previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + a) & 255
-            elif kind == 2:
-                line[i] = (line[i] + b) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(line)
-        previous = line
-    pixels = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(height, width, channels)
-    return float((pixels[..., :3].min(axis=-1) < 235).mean())
+    return 1 - colour_share(png_pixels(png)[2], (255, 255, 255), tolerance=20)
 
 
 def main():

@@ -3,7 +3,7 @@
 
 import { colorOf, UNLABELLED } from "./plot.js";
 
-function button(text, title, onClick) {
+export function button(text, title, onClick) {
   const b = document.createElement("button");
   b.type = "button";
   b.className = "ew-button";

@@ -1,6 +1,8 @@
 // The training row of TunerWidget and LearnerWidget: start, stop, reset, the step and
 // a small live loss curve, colour by doubt, and "select the most doubtful points".
 
+import { button } from "./toolbar.js";
+
 export const DOUBT_PALETTE = [
   "#d9d9d9", "#fde0c5", "#facba6", "#f8b58b", "#f59e72",
   "#f2855d", "#ef6a4c", "#eb4a40", "#d42f3a", "#a51f35",
@@ -29,16 +31,6 @@ export function sparkline(values, width, height) {
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     })
     .join(" ");
-}
-
-function button(text, title, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "ew-button";
-  b.textContent = text;
-  b.title = title;
-  b.addEventListener("click", onClick);
-  return b;
 }
 
 export function createTrainingBar(parent, model) {
