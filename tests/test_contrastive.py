@@ -105,7 +105,7 @@ def test_residual_tuner_starts_from_the_input():
     np.testing.assert_allclose(tuner.transform(X), X)
 
 
-def test_tuner_scale_residual_chooses_a_scale_on_held_back_items(monkeypatch):
+def test_tuner_scale_residual_applies_the_chosen_scale(monkeypatch):
     from embedwidget.finetune import contrastive
 
     X, y = blobs(n=120)
@@ -121,6 +121,19 @@ def test_tuner_scale_residual_chooses_a_scale_on_held_back_items(monkeypatch):
     raw = ContrastiveTuner(epochs=3, scale_residual=True, random_state=0).fit(X, y)
     np.testing.assert_allclose(raw.transform(X), X)
     assert raw.partial_fit(X, y).residual_scale_ == 1.0
+
+
+def test_tuner_scale_residual_keeps_the_correction_only_where_it_predicts_better():
+    # Labels on a ring in the first two features: no linear model on the raw features can
+    # tell them apart, x + f(x) can. Coin-flip labels: the correction only fits noise.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 8)).astype(np.float32)
+    ring = (np.linalg.norm(X[:, :2], axis=1) > 1.18).astype(int)
+    coin = rng.integers(0, 2, len(X))
+    params = dict(scale_residual=True, learning_rate=0.01, epochs=50, hidden_dim=16)
+    for seed in range(4):
+        assert ContrastiveTuner(**params, random_state=seed).fit(X, ring).residual_scale_ >= 0.5
+        assert ContrastiveTuner(**params, random_state=seed).fit(X, coin).residual_scale_ <= 0.25
 
 
 def test_tuner_separates_classes_and_partial_fit_keeps_learning():
