@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from .hosts import click_point
 from .lab import (
     cell_output,
     colour_share,
@@ -101,7 +102,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     assert colour_share(pixels, ALPHA_BLUE, tolerance=20) > 0.002, "no labelled points drawn"
 
     # A click selects the lone point under the cursor; the kernel sees it.
-    page.mouse.click(*screen_point(canvas, bounds, (1.5, 1.5)))
+    click_point(page, root, canvas, bounds, (1.5, 1.5), f"text {TARGET}")
     rerun_until(page, 1, f"selection [{TARGET}]")
 
     # A Shift-drag lasso around the cluster selects exactly its eight points.
@@ -149,7 +150,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     search.fill("")
 
     # Pairs from the toolbar: side A, then side B, then Similar (1 x 8 pairs, crossed).
-    page.mouse.click(*screen_point(canvas, bounds, (1.5, 1.5)))
+    click_point(page, root, canvas, bounds, (1.5, 1.5), f"text {TARGET}")
     root.get_by_role("button", name="Set side A").click()
     root.focus()
     page.keyboard.press("l")  # lasso mode: a plain drag lassoes a new selection
