@@ -156,7 +156,7 @@ SWEEP = {
 def heldout(seeds, variants=HELDOUT, embetter=True, n_train=200):
     from embetter.finetune import ContrastiveTuner as EmbetterTuner
 
-    summary = {}
+    summary, spread = {}, {}
     for name in benchdata.DATASETS:
         X, y, _ = benchdata.load(name)
         scores = {key: [] for key in ["raw", *(["embetter"] if embetter else []), *variants]}
@@ -177,6 +177,13 @@ def heldout(seeds, variants=HELDOUT, embetter=True, n_train=200):
             for key, (A, B) in sets.items():
                 scores[key].append(heldout_scores(A, y[train], B, y[test]))
         summary[name] = {key: np.mean(v, axis=0) for key, v in scores.items()}
+        # standard error of each mean difference from raw, paired by seed
+        spread[name] = {
+            key: np.std(np.subtract(v, scores["raw"]), axis=0, ddof=1) / np.sqrt(len(v))
+            if len(v) > 1
+            else np.zeros(3)
+            for key, v in scores.items()
+        }
         n_labelled = len(split(y, 0, n_train)[0])
         print(
             f"\n{name}: {n_labelled} labelled, {len(y) - n_labelled} held out, "
@@ -185,18 +192,21 @@ def heldout(seeds, variants=HELDOUT, embetter=True, n_train=200):
         raw = summary[name]["raw"]
         print(
             f"  {'features':<40}{'accuracy':>9}{'macro-F1':>9}{'bal.acc':>9}"
-            f"{'acc-raw':>9}{'F1-raw':>9}"
+            f"{'acc-raw':>9}{'± s.e.':>7}{'F1-raw':>9}{'± s.e.':>7}"
         )
         for key, (acc, f1, bal) in summary[name].items():
+            se = spread[name][key]
             print(
-                f"  {key:<40}{acc:9.3f}{f1:9.3f}{bal:9.3f}{acc - raw[0]:+9.3f}{f1 - raw[1]:+9.3f}"
+                f"  {key:<40}{acc:9.3f}{f1:9.3f}{bal:9.3f}"
+                f"{acc - raw[0]:+9.3f}{se[0]:7.3f}{f1 - raw[1]:+9.3f}{se[1]:7.3f}"
             )
-    print("\nmean over datasets, minus raw:")
+    print("\nmean over datasets, minus raw (± standard error, paired by seed):")
     for key in next(iter(summary.values())):
         acc = np.mean([s[key][0] - s["raw"][0] for s in summary.values()])
         f1 = np.mean([s[key][1] - s["raw"][1] for s in summary.values()])
+        se = np.sqrt(sum(s[key] ** 2 for s in spread.values())) / len(spread)
         print(
-            f"  {key:<40} accuracy {acc:+.3f}  macro-F1 {f1:+.3f}  "
+            f"  {key:<40} accuracy {acc:+.3f} ± {se[0]:.3f}  macro-F1 {f1:+.3f} ± {se[1]:.3f}  "
             f"mean of both {(acc + f1) / 2:+.3f}"
         )
 
