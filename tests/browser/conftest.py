@@ -14,15 +14,10 @@ not skip them.
 from __future__ import annotations
 
 import os
-import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, start_lab, stop_lab
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
+from .lab import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, browser_tab, start_lab, stop_lab
 
 
 def pytest_configure(config):
@@ -68,28 +63,7 @@ def browser():
 def page(request, browser, lab_server):
     """A new tab, logged in to ``lab_server`` (its base_url), with generous timeouts.
     ``page.console_lines`` collects the browser console and page errors."""
-    context = browser.new_context(base_url=lab_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    tab.console_lines = []
-    tab.on("console", lambda msg: tab.console_lines.append(f"[{msg.type}] {msg.text}"))
-    tab.on("pageerror", lambda err: tab.console_lines.append(f"[pageerror] {err}"))
-    # A token in the URL logs the browser in: the server answers with a login cookie.
-    response = tab.goto(f"api/status?token={lab_server.token}")
-    assert response is not None and response.ok, "could not log in to JupyterLab"
-    yield tab
-    failed = any(
-        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
-        for when in ("setup", "call")
-    )
-    if failed:
-        folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            tab.screenshot(path=folder / "page.png", full_page=True, timeout=10_000)
-        except Exception as error:  # the page may be what broke
-            (folder / "page.png.error.txt").write_text(repr(error))
-        (folder / "console.txt").write_text("\n".join(tab.console_lines))
-        shutil.copy(lab_server.log_path, folder / "jupyterlab.log")
-        print(f"browser test artifacts: {folder}")
-    context.close()
+    with browser_tab(
+        request, browser, lab_server.url, lab_server.log_path, token=lab_server.token
+    ) as tab:
+        yield tab

@@ -12,15 +12,10 @@ one with every marimo folder under a temp folder.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
-import shutil
-import signal
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import warnings
@@ -30,129 +25,26 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .lab import (
-    REQUIRED_LABEXTENSIONS,
     TIMEOUT_MS,
     LabServer,
     _free_port,
-    lab_env,
+    console_script,
+    launch,
     screen_point,
-    stop_lab,
+    start_jupyter,
+    stop_process,
     wait_for_idle,
+    wait_until_up,
 )
-
-
-def _venv_script(name: str) -> str:
-    """The console script ``name`` of the tests' environment (else the one on PATH)."""
-    script = Path(sys.executable).parent / name
-    return str(script) if script.exists() else shutil.which(name) or name
-
-
-def _wait_until_up(process, url: str, log_path: Path, what: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"{what} exited with code {process.returncode}:\n"
-                + log_path.read_text(errors="replace")
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (OSError, urllib.error.URLError):
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"{what} did not answer within {timeout:.0f} s:\n"
-                    + log_path.read_text(errors="replace")
-                ) from None
-            time.sleep(0.1)
-
-
-def _stop_process(process, timeout: float = 20) -> None:
-    """Stop ``process`` (SIGTERM, then SIGKILL) and whatever it started, by PID."""
-    import psutil  # ipykernel's dependency
-
-    try:
-        children = psutil.Process(process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        children = []
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    for child in children:
-        try:
-            child.kill()
-        except psutil.NoSuchProcess:
-            pass
-
 
 # ---------------------------------------------------------------------- Notebook 7
 
 
 def start_notebook(home: Path, timeout: float = 90) -> LabServer:
-    """Start Jupyter Notebook 7 like ``lab.start_lab`` starts JupyterLab: every Jupyter
-    folder under ``home``, root_dir ``home/"root"``, 127.0.0.1, a token, a free port,
-    ``window.jupyterapp`` exposed. Stop it with ``lab.stop_lab``."""
-    home = Path(home)
-    root = home / "root"
-    root.mkdir(parents=True, exist_ok=True)
-    env = lab_env(home)  # also the settings: no windowing, no news, no extension manager
-    port, token = _free_port(), secrets.token_hex(24)
-    cmd = [
-        _venv_script("jupyter"),
-        "notebook",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--JupyterNotebookApp.expose_app_in_browser=True",
-        "--ServerApp.terminals_enabled=False",
-        # JupyterLab's server extension loads in this server as well.
-        "--LabApp.extension_manager=readonly",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if os.getuid() == 0:
-        cmd.append("--allow-root")
-    log_path = home / "notebook.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            cmd,
-            cwd=root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = LabServer(f"http://127.0.0.1:{port}/", token, root, home, process, log_path, env)
-    try:
-        _wait_until_up(
-            process, f"{server.url}api/status?token={token}", log_path, "Jupyter Notebook", timeout
-        )
-        loaded = page_extensions(server, "tree")
-    except Exception:
-        stop_lab(server)
-        raise
-    missing = [name for name in REQUIRED_LABEXTENSIONS if name not in loaded]
-    if missing:
-        stop_lab(server)
-        raise RuntimeError(
-            f"Notebook 7 does not load the lab extension(s) {missing} (it loads {loaded})"
-        )
-    return server
-
-
-def page_extensions(server: LabServer, path: str) -> list[str]:
-    """Names of the prebuilt lab extensions the server's page ``path`` loads."""
-    html = server.api(path, timeout=30).decode()
-    start = html.index(">", html.index('id="jupyter-config-data"')) + 1
-    config = json.loads(html[start : html.index("</script>", start)])
-    return sorted(ext["name"] for ext in config.get("federated_extensions", []))
+    """Start Jupyter Notebook 7 as ``lab.start_lab`` starts JupyterLab (see
+    ``lab.start_jupyter``), ``window.jupyterapp`` exposed. Stop it with ``lab.stop_lab``."""
+    options = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+    return start_jupyter(home, "notebook", options, "tree", "Jupyter Notebook 7", timeout)
 
 
 def open_notebook7(page, name: str, timeout: float = TIMEOUT_MS) -> None:
@@ -207,7 +99,7 @@ def start_marimo(home: Path, app: Path, timeout: float = 90) -> MarimoServer:
     )
     port, token = _free_port(), secrets.token_hex(24)
     cmd = [
-        _venv_script("marimo"),
+        console_script("marimo"),
         "run",
         str(app),
         "--headless",
@@ -218,20 +110,11 @@ def start_marimo(home: Path, app: Path, timeout: float = 90) -> MarimoServer:
         "--no-sandbox",
     ]
     log_path = home / "marimo.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            cmd,
-            cwd=Path(app).parent,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = launch(cmd, Path(app).parent, env, log_path)
     base = f"http://127.0.0.1:{port}/"
     server = MarimoServer(f"{base}?access_token={token}", process, log_path)
     try:
-        _wait_until_up(process, f"{base}health", log_path, "marimo", timeout)
+        wait_until_up(process, lambda: _get(f"{base}health"), log_path, "marimo", timeout)
     except Exception:
         stop_marimo(server)
         raise
@@ -239,7 +122,12 @@ def start_marimo(home: Path, app: Path, timeout: float = 90) -> MarimoServer:
 
 
 def stop_marimo(server: MarimoServer) -> None:
-    _stop_process(server.process)
+    stop_process(server.process)
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.read()
 
 
 # --------------------------------------------------------------------------- both

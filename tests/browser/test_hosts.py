@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from .hosts import click_point, open_notebook7, start_marimo, start_notebook, stop_marimo
 from .lab import (
-    TIMEOUT_MS,
+    browser_tab,
     cell_output,
     colour_share,
     kernel_stdout,
@@ -38,8 +36,6 @@ from .lab import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 N = 5_000
 TARGET = N - 1  # alone at (1.5, 1.5)
@@ -59,33 +55,6 @@ texts = [f"text {{i}}" for i in range({N})]
 labels = ["alpha"] * 2000 + ["beta"] * 1000 + [None] * {N - 3000}
 w = EmbeddingScatter(X, texts=texts, labels=labels, height=360)
 """
-
-
-@contextmanager
-def _tab(request, browser, base_url: str, log_path: Path):
-    """A new tab at ``base_url``; on failure a screenshot, the console and the server
-    log go to tests/browser/artifacts/<test>/ (like conftest's ``page``)."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    tab.console_lines = []
-    tab.on("console", lambda msg: tab.console_lines.append(f"[{msg.type}] {msg.text}"))
-    tab.on("pageerror", lambda err: tab.console_lines.append(f"[pageerror] {err}"))
-    try:
-        yield tab
-    except BaseException:
-        folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            tab.screenshot(path=folder / "page.png", full_page=True, timeout=10_000)
-        except Exception as error:  # the page may be what broke
-            (folder / "page.png.error.txt").write_text(repr(error))
-        (folder / "console.txt").write_text("\n".join(tab.console_lines))
-        shutil.copy(log_path, folder / log_path.name)
-        print(f"browser test artifacts: {folder}")
-        raise
-    finally:
-        context.close()
 
 
 def _assert_points_drawn(page, canvas, path: Path) -> None:
@@ -118,10 +87,8 @@ def test_notebook7_draws_selects_and_labels(request, browser, notebook_server, t
         f"f = w.labels_frame(); print('target', f[f['index'] == {TARGET}]['label'].tolist())",
     ]
     write_notebook(notebook_server.root, "hosts.ipynb", cells)
-    with _tab(request, browser, notebook_server.url, notebook_server.log_path) as page:
-        # A token in the URL logs the browser in: the server answers with a login cookie.
-        response = page.goto(f"api/status?token={notebook_server.token}")
-        assert response is not None and response.ok, "could not log in to Notebook 7"
+    server = notebook_server
+    with browser_tab(request, browser, server.url, server.log_path, token=server.token) as page:
         open_notebook7(page, "hosts.ipynb")
         # Notebook 7.6 itself throws one TypeError while it loads ("reading 'schema'", in
         # its shortcuts settings code), with or without the widget: count from here.
@@ -210,7 +177,7 @@ def test_marimo_draws_selects_and_labels(request, browser, tmp_path):
     app.write_text(marimo_app(SETUP))
     server = start_marimo(tmp_path / "marimo", app)
     try:
-        with _tab(request, browser, server.url, server.log_path) as page:
+        with browser_tab(request, browser, server.url, server.log_path) as page:
             page.goto(server.url)
             root = page.locator(".ew-root")  # in marimo's shadow DOM; locators pierce it
             root.and_(page.locator("[data-frames]")).wait_for()

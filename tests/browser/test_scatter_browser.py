@@ -3,12 +3,12 @@ click and a lasso select, a key press labels, a hostile text is hovered and noth
 and the labels come back after a kernel restart."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from .hosts import click_point
 from .lab import (
+    ARTIFACTS,
     cell_output,
     colour_share,
     kernel_stdout,
@@ -24,7 +24,6 @@ from .lab import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 N = 10_000
 TARGET, PAYLOAD, CLUSTER = N - 1, N - 2, list(range(N - 10, N - 2))
