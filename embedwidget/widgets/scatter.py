@@ -243,19 +243,8 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
     def selection_frame(self):
         """The selected points as a DataFrame: index, text, label, x, y."""
-        import pandas as pd
-
         index = np.asarray(self.selection, dtype=np.int64)
-        labels = self.current_labels()
-        return pd.DataFrame(
-            {
-                "index": index,
-                "text": self._texts_at(index),
-                "label": pd.Series([labels[i] for i in index], dtype=object),
-                "x": self._positions_array[index, 0],
-                "y": self._positions_array[index, 1],
-            }
-        )
+        return self._points_frame(index, self.current_labels())
 
     def labels_frame(self):
         """Every labelled point: index, text, label, x, y and when it was labelled
@@ -269,6 +258,15 @@ class EmbeddingScatter(anywidget.AnyWidget):
         for i, label, t in zip(made.tolist(), made_labels, times.tolist(), strict=True):
             labels[i], when[i] = label, t
         index = np.array([i for i, x in enumerate(labels) if x is not None], dtype=np.int64)
+        frame = self._points_frame(index, labels)
+        frame["time"] = pd.to_datetime(when[index], unit="s", utc=True)
+        return frame
+
+    def _points_frame(self, index, labels):
+        """Points ``index`` as a DataFrame: index, text, label (from ``labels``, one per
+        point), x, y."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "index": index,
@@ -276,7 +274,6 @@ class EmbeddingScatter(anywidget.AnyWidget):
                 "label": pd.Series([labels[i] for i in index], dtype=object),
                 "x": self._positions_array[index, 0],
                 "y": self._positions_array[index, 1],
-                "time": pd.to_datetime(when[index], unit="s", utc=True),
             }
         )
 

@@ -30,10 +30,10 @@ from .lab import (
     _free_port,
     console_script,
     launch,
+    open_notebook,
     screen_point,
     start_jupyter,
     stop_process,
-    wait_for_idle,
     wait_until_up,
 )
 
@@ -50,19 +50,7 @@ def start_notebook(home: Path, timeout: float = 90) -> LabServer:
 def open_notebook7(page, name: str, timeout: float = TIMEOUT_MS) -> None:
     """Open notebook ``name`` in Notebook 7 (``/notebooks/<name>``) and wait until its
     kernel is started and idle. The page's base_url is the server."""
-    page.goto(f"notebooks/{name}", timeout=timeout)
-    page.wait_for_function(
-        """(name) => {
-            const app = window.jupyterapp;
-            const panel = app && app.shell && app.shell.currentWidget;
-            return !!(panel && panel.context && panel.context.path === name
-                      && panel.context.isReady);
-        }""",
-        arg=name,
-        timeout=timeout,
-        polling=100,
-    )
-    wait_for_idle(page, timeout)
+    open_notebook(page, name, timeout, url=f"notebooks/{name}")
 
 
 # -------------------------------------------------------------------------- marimo

@@ -368,10 +368,11 @@ _PANEL_JS = """
 """
 
 
-def open_notebook(page, name: str, timeout: float = TIMEOUT_MS) -> None:
-    """Open notebook ``name`` (relative to the server root) in a reset workspace and wait
-    until its kernel is started and idle. The page's base_url is the server (fixture)."""
-    page.goto(f"lab/tree/{name}?reset", timeout=timeout)
+def open_notebook(page, name: str, timeout: float = TIMEOUT_MS, url: str | None = None) -> None:
+    """Open notebook ``name`` (relative to the server root) in a reset JupyterLab
+    workspace, or at ``url`` (another Jupyter front end), and wait until its kernel is
+    started and idle. The page's base_url is the server (fixture)."""
+    page.goto(url or f"lab/tree/{name}?reset", timeout=timeout)
     page.wait_for_function(
         """(name) => {
             const app = window.jupyterapp;
