@@ -264,12 +264,7 @@ def sbert(seeds, settings, also_full=False):
                     f"fit {fit_s:.0f}s",
                     flush=True,
                 )
-    raw = np.mean(rows["raw"], axis=0)
-    print(f"  {'features':<40}{'accuracy':>9}{'macro-F1':>9}{'acc-raw':>9}{'fit s':>8}")
-    print(f"  {'raw':<40}{raw[0]:9.3f}{raw[1]:9.3f}{0:+9.3f}")
-    for key in list(rows)[1:]:
-        acc, f1, _, fit_s = np.mean(rows[key], axis=0)
-        print(f"  {key:<40}{acc:9.3f}{f1:9.3f}{acc - raw[0]:+9.3f}{fit_s:8.0f}")
+    print_fit_table(rows)
 
 
 def setfit_side_by_side(seeds, learning_rate=2e-5):
@@ -339,12 +334,19 @@ def setfit_side_by_side(seeds, learning_rate=2e-5):
             f"{scores[0]:.3f} (raw {rows['raw'][-1][0]:.3f}), fit {fit_s:.0f}s",
             flush=True,
         )
+    print_fit_table(rows, width=28)
+
+
+def print_fit_table(rows, width=40):
+    """Mean accuracy, macro-F1, accuracy minus raw and fit time of each row of per-seed
+    results ``[accuracy, macro-F1, ..., fit seconds]``; ``rows["raw"]`` has no fit time."""
     raw = np.mean(rows["raw"], axis=0)
-    print(f"  {'features':<28}{'accuracy':>9}{'macro-F1':>9}{'acc-raw':>9}{'fit s':>8}")
-    print(f"  {'raw':<28}{raw[0]:9.3f}{raw[1]:9.3f}{0:+9.3f}")
+    print(f"  {'features':<{width}}{'accuracy':>9}{'macro-F1':>9}{'acc-raw':>9}{'fit s':>8}")
+    print(f"  {'raw':<{width}}{raw[0]:9.3f}{raw[1]:9.3f}{0:+9.3f}")
     for key in list(rows)[1:]:
-        acc, f1, fit_s = np.mean(rows[key], axis=0)
-        print(f"  {key:<28}{acc:9.3f}{f1:9.3f}{acc - raw[0]:+9.3f}{fit_s:8.0f}")
+        mean = np.mean(rows[key], axis=0)
+        acc, f1, fit_s = mean[0], mean[1], mean[-1]
+        print(f"  {key:<{width}}{acc:9.3f}{f1:9.3f}{acc - raw[0]:+9.3f}{fit_s:8.0f}")
 
 
 def heldout_accuracy_f1(y_true, pred):

@@ -210,33 +210,27 @@ function render({ model, el }) {
     if (msg?.type === "error") toolbar.setMessage(msg.message, true);
     else if (msg?.type === "info") toolbar.setMessage(msg.message, false);
   };
-  model.on("change:_positions", onPositions);
-  model.on("change:_codes", onCodes);
-  model.on("change:label_names", onCodes);
-  model.on("change:n_pairs", updateStatus);
-  model.on("change:selection", onSelection);
-  model.on("msg:custom", onMessage);
-  const trainingTraits = ["step", "losses", "running", "status", "error", "can_predict", "color_by"];
+  const listeners = [
+    ["change:_positions", onPositions],
+    ["change:_codes", onCodes],
+    ["change:label_names", onCodes],
+    ["change:n_pairs", updateStatus],
+    ["change:selection", onSelection],
+    ["msg:custom", onMessage],
+  ];
   if (training) {
-    for (const name of trainingTraits) model.on(`change:${name}`, onTraining);
-    for (const name of ["_doubt", "color_by"]) model.on(`change:${name}`, onColours);
+    const trainingTraits = ["step", "losses", "running", "status", "error", "can_predict", "color_by"];
+    for (const name of trainingTraits) listeners.push([`change:${name}`, onTraining]);
+    for (const name of ["_doubt", "color_by"]) listeners.push([`change:${name}`, onColours]);
   }
+  for (const [event, handler] of listeners) model.on(event, handler);
 
   updateStatus();
   updatePlan();
   redraw();
 
   return () => {
-    model.off("change:_positions", onPositions);
-    model.off("change:_codes", onCodes);
-    model.off("change:label_names", onCodes);
-    model.off("change:n_pairs", updateStatus);
-    model.off("change:selection", onSelection);
-    model.off("msg:custom", onMessage);
-    if (training) {
-      for (const name of trainingTraits) model.off(`change:${name}`, onTraining);
-      for (const name of ["_doubt", "color_by"]) model.off(`change:${name}`, onColours);
-    }
+    for (const [event, handler] of listeners) model.off(event, handler);
     plot.destroy();
   };
 }
