@@ -9,6 +9,36 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+
+class FlatTwoLayer:
+    """The weights of ``x @ W1 + b1 -> (n_hidden) -> @ W2 + b2`` as views into one flat
+    tensor ``flat``, with gradients as views into ``grad`` of the same layout, so that one
+    ``FlatAdamW`` step updates every weight. W1 and W2 start uniform in
+    ±1/sqrt(fan_in) from ``seed``; the biases at zero."""
+
+    def __init__(self, n_in, n_hidden, n_out, seed, device):
+        import torch
+
+        self.shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, n_out), (n_out,)]
+        self.flat = torch.zeros(sum(int(np.prod(s)) for s in self.shapes), device=device)
+        self.grad = torch.zeros_like(self.flat)
+        self.W1, self.b1, self.W2, self.b2 = self._views(self.flat)
+        self.gW1, self.gb1, self.gW2, self.gb2 = self._views(self.grad)
+        gen = torch.Generator(device="cpu").manual_seed(seed)
+        for weight, fan_in in ((self.W1, n_in), (self.W2, n_hidden)):
+            bound = 1.0 / np.sqrt(fan_in)
+            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
+
+    def _views(self, buffer):
+        views, start = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape))
+            views.append(buffer[start : start + size].view(shape))
+            start += size
+        return views
+
 
 class FlatAdamW:
     """Decoupled-weight-decay Adam for one flat tensor ``params``."""

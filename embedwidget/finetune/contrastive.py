@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from embedwidget._utils import resolve_device, rowwise_cosine
-from embedwidget.finetune._adamw import FlatAdamW
+from embedwidget.finetune._adamw import FlatAdamW, FlatTwoLayer
 from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
 from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
 from embedwidget.finetune.pairs import pairs_from_labels
@@ -23,7 +23,7 @@ _SCALE_CS = (0.1, 1.0, 10.0, 100.0)
 _TRANSFORM_ROWS = 8192
 
 
-class _SiameseHead:
+class _SiameseHead(FlatTwoLayer):
     """x -> relu(x @ W1 + b1) @ W2 + b2 (plus x when ``residual``), one set of weights for
     both items of a pair, with the gradient of the pair loss written by hand.
 
@@ -34,28 +34,9 @@ class _SiameseHead:
     """
 
     def __init__(self, n_in, n_hidden, seed, device, residual=False):
-        import torch
-
         self.residual = residual
-        n_out = n_in if residual else n_hidden
-        self.n_out = n_out
-        self.shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, n_out), (n_out,)]
-        self.flat = torch.zeros(sum(int(np.prod(s)) for s in self.shapes), device=device)
-        self.grad = torch.zeros_like(self.flat)
-        self.W1, self.b1, self.W2, self.b2 = self._views(self.flat)
-        self.gW1, self.gb1, self.gW2, self.gb2 = self._views(self.grad)
-        gen = torch.Generator().manual_seed(seed)
-        for weight, fan_in in ((self.W1, n_in), (self.W2, n_hidden)):
-            bound = 1.0 / np.sqrt(fan_in)
-            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
-
-    def _views(self, buffer):
-        views, start = [], 0
-        for shape in self.shapes:
-            size = int(np.prod(shape))
-            views.append(buffer[start : start + size].view(shape))
-            start += size
-        return views
+        self.n_out = n_in if residual else n_hidden
+        super().__init__(n_in, n_hidden, self.n_out, seed, device)
 
     def embed(self, x):
         import torch
@@ -511,9 +492,11 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         folds = StratifiedKFold(n_splits, shuffle=True, random_state=self._rng.randint(2**31))
         for train, test in folds.split(X, y):
             tuner = clone(self).set_params(
-                scale_residual=False, random_state=self._rng.randint(2**31)
+                scale_residual=False,
+                random_state=self._rng.randint(2**31),
+                show_progress_bar=False,
             )
-            tuner.set_params(show_progress_bar=False).fit(X[train], y[train])
+            tuner.fit(X[train], y[train])
             out = tuner.learner_.transform(X)
             for i, scale in enumerate(RESIDUAL_SCALES):
                 Z = self._scaled(X, out, scale)

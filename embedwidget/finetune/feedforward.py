@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from embedwidget._utils import resolve_device
-from embedwidget.finetune._adamw import FlatAdamW
+from embedwidget.finetune._adamw import FlatAdamW, FlatTwoLayer
 from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
 from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
 
@@ -18,7 +18,7 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
 _TRANSFORM_ROWS = 8192
 
 
-class _Head:
+class _Head(FlatTwoLayer):
     """input -> activation(x @ W1 + b1) -> @ W2 + b2 -> logits, with its gradient written by hand.
 
     All weights live in one flat tensor (and all gradients in another) so that one fused
@@ -27,27 +27,8 @@ class _Head:
     """
 
     def __init__(self, n_in, n_hidden, n_out, activation, seed, device):
-        import torch
-
-        sizes = [n_in * n_hidden, n_hidden, n_hidden * n_out, n_out]
-        self.flat = torch.zeros(sum(sizes), device=device)
-        self.grad = torch.zeros_like(self.flat)
+        super().__init__(n_in, n_hidden, n_out, seed, device)
         self.activation = activation
-        self.shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, n_out), (n_out,)]
-        self.W1, self.b1, self.W2, self.b2 = self._views(self.flat)
-        self.gW1, self.gb1, self.gW2, self.gb2 = self._views(self.grad)
-        gen = torch.Generator(device="cpu").manual_seed(seed)
-        for weight, fan_in in ((self.W1, n_in), (self.W2, n_hidden)):
-            bound = 1.0 / np.sqrt(fan_in)
-            weight.copy_(torch.empty(weight.shape).uniform_(-bound, bound, generator=gen))
-
-    def _views(self, buffer):
-        views, start = [], 0
-        for shape in self.shapes:
-            size = int(np.prod(shape))
-            views.append(buffer[start : start + size].view(shape))
-            start += size
-        return views
 
     def hidden(self, x, out=None):
         """Hidden layer for rows ``x``, activation applied in place."""

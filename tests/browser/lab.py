@@ -257,26 +257,27 @@ def lab_extensions(server: LabServer) -> list[str]:
 
 
 def stop_process(process: subprocess.Popen, timeout: float = 20, before=None) -> None:
-    """Stop ``process`` and whatever it started: ``before()`` (a polite shutdown) if
-    given, then wait up to ``timeout`` s, SIGTERM, SIGKILL; its children by PID."""
+    """Stop ``process`` and whatever it started: ``before()`` (a polite shutdown) and up
+    to ``timeout`` s for it if given, then SIGTERM, then SIGKILL; its children by PID."""
     import psutil  # ipykernel's dependency
 
     try:
         children = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         children = []
-    if process.poll() is None:
-        if before is not None:
-            before()
+    if before is not None and process.poll() is None:
+        before()
         try:
-            process.wait(timeout if before is not None else 0.001)
+            process.wait(timeout)
         except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            pass
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
     for child in children:  # kernels the server failed to stop
         try:
             child.kill()
