@@ -20,6 +20,7 @@ from sklearn import config_context
 from sklearn.base import clone
 
 from embedwidget.projection import Projector
+from embedwidget.widgets.doubt import doubt, pick_doubtful
 from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding
 
 MAX_LOSSES = 300  # points of the loss curve kept for the widget
@@ -196,13 +197,12 @@ class _TrainingWidget(EmbeddingScatter):
 
     # -- doubt ---------------------------------------------------------------------------------
 
+    def _proba_of_all(self):
+        return np.asarray(self.model.predict_proba(self._model_input(np.arange(len(self._X)))))
+
     def _doubt_of_all(self):
         """1 where the model cannot tell the classes apart, 0 where it is sure."""
-        proba = np.asarray(self.model.predict_proba(self._model_input(np.arange(len(self._X)))))
-        k = proba.shape[1]
-        return (
-            np.clip((1 - proba.max(axis=1)) / (1 - 1 / k), 0, 1) if k > 1 else np.zeros(len(proba))
-        )
+        return doubt(self._proba_of_all())
 
     def select_doubtful(self, n=20):
         """Select the ``n`` unlabelled points the model is least sure of; returns them."""
@@ -210,9 +210,8 @@ class _TrainingWidget(EmbeddingScatter):
             raise TypeError(f"{type(self.model).__name__} has no predict_proba to measure doubt.")
         if not self._is_fitted():
             raise ValueError("Train first (start() or fit()): the model cannot predict yet.")
-        doubt = self._doubt_of_all()
         unlabelled = np.flatnonzero([label is None for label in self.current_labels()])
-        chosen = unlabelled[np.argsort(-doubt[unlabelled], kind="stable")[:n]]
+        chosen = pick_doubtful(self._proba_of_all(), unlabelled, n)
         self.selection = chosen
         return chosen
 
