@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import os
 import pathlib
 import threading
@@ -14,8 +13,8 @@ import traitlets
 from embedwidget._utils import check_texts
 from embedwidget.projection import Projector, view_bounds
 from embedwidget.store import AnnotationStore
+from embedwidget.widgets.labels import Labels
 from embedwidget.widgets.serializers import (
-    MAX_LABELS,
     codes_to_bytes,
     indices_from_bytes,
     indices_serialization,
@@ -96,10 +95,9 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self._text_list = (
             None if texts is None else _check_length(check_texts(texts, "texts"), n, "texts")
         )
-        self._given = _check_given_labels(labels, n)
         self.store = _open_store(store)
         _check_store_fits(self.store, n)
-        self._vocab = _sorted_labels(set(self._given) - {None})
+        self._labels = Labels(labels, n, self.store)
         self._projector = Projector(smoothing=0)
         # Picture and labels are set before the widget opens its comm, so the browser's
         # first render has all of them (no half-initialised first frame).
@@ -183,26 +181,14 @@ class EmbeddingScatter(anywidget.AnyWidget):
     def current_labels(self):
         """A list with every point's label now (``None`` where unlabelled)."""
         with self._lock:
-            labels = list(self._given)
-            indices, made, _ = self.store.current_labels()
-        for i, label in zip(indices.tolist(), made, strict=True):
-            labels[i] = label
-        return labels
+            return self._labels.as_list()
 
     def _refresh(self):
         """Recompute label codes and counts from the store and send them."""
         with self._lock:
-            labels = self.current_labels()
-            for name in self.store.label_names():
-                if name not in self._vocab:
-                    self._vocab.append(name)
-            if len(self._vocab) > MAX_LABELS:
-                raise ValueError(f"At most {MAX_LABELS} distinct labels can be shown.")
-            code_of = {label: k + 1 for k, label in enumerate(self._vocab)}
-            codes = np.fromiter((code_of.get(x, 0) for x in labels), np.uint16, self._n)
-            self._codes_array = codes
+            codes = self._labels.refresh().codes
             with self.hold_sync():
-                self.set_trait("label_names", [str(v) for v in self._vocab])
+                self.set_trait("label_names", self._labels.names())
                 self.set_trait("n_pairs", len(self.store.pairs()[0]))
                 self._codes = codes_to_bytes(codes)
 
@@ -213,9 +199,9 @@ class EmbeddingScatter(anywidget.AnyWidget):
             if action == "label":
                 indices = indices_from_bytes(buffers[0] if buffers else None)
                 label = (
-                    self._vocab[content["code"]]
+                    self._labels.vocab[content["code"]]
                     if "code" in content
-                    else self._match(content["label"])
+                    else self._labels.match(content["label"])
                 )
                 self.label(indices, label)
             elif action == "pairs":
@@ -232,19 +218,11 @@ class EmbeddingScatter(anywidget.AnyWidget):
         except (ValueError, TypeError, IndexError, KeyError) as error:
             self.send({"type": "error", "message": str(error)})
 
-    def _match(self, text):
-        """A label typed in the browser: an existing label if it reads the same."""
-        for label in self._vocab:
-            if str(label) == text:
-                return label
-        return text
-
     # -- exports ------------------------------------------------------------------------------
 
     def selection_frame(self):
         """The selected points as a DataFrame: index, text, label, x, y."""
-        index = np.asarray(self.selection, dtype=np.int64)
-        return self._points_frame(index, self.current_labels())
+        return self._points_frame(np.asarray(self.selection, dtype=np.int64))
 
     def labels_frame(self):
         """Every labelled point: index, text, label, x, y and when it was labelled
@@ -252,26 +230,20 @@ class EmbeddingScatter(anywidget.AnyWidget):
         import pandas as pd
 
         with self._lock:
-            made, made_labels, times = self.store.current_labels()
-            labels = list(self._given)
-            when = np.full(self._n, np.nan)
-        for i, label, t in zip(made.tolist(), made_labels, times.tolist(), strict=True):
-            labels[i], when[i] = label, t
-        index = np.array([i for i, x in enumerate(labels) if x is not None], dtype=np.int64)
-        frame = self._points_frame(index, labels)
-        frame["time"] = pd.to_datetime(when[index], unit="s", utc=True)
+            index = self._labels.labelled()[0]
+            frame = self._points_frame(index)
+            frame["time"] = pd.to_datetime(self._labels.times(index), unit="s", utc=True)
         return frame
 
-    def _points_frame(self, index, labels):
-        """Points ``index`` as a DataFrame: index, text, label (from ``labels``, one per
-        point), x, y."""
+    def _points_frame(self, index):
+        """Points ``index`` as a DataFrame: index, text, label, x, y."""
         import pandas as pd
 
         return pd.DataFrame(
             {
                 "index": index,
                 "text": self._texts_at(index),
-                "label": pd.Series([labels[i] for i in index], dtype=object),
+                "label": pd.Series(self._labels.at(index), dtype=object),
                 "x": self._positions_array[index, 0],
                 "y": self._positions_array[index, 1],
             }
@@ -319,45 +291,6 @@ def _check_length(values, n, name):
     if len(values) != n:
         raise ValueError(f"{name} has {len(values)} entries but X has {n} points.")
     return values
-
-
-def _is_missing(value):
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is _NA
-
-
-try:
-    from pandas import NA as _NA
-except ImportError:  # pragma: no cover - pandas is a dependency
-    _NA = object()
-
-
-def _check_given_labels(labels, n):
-    if labels is None:
-        return [None] * n
-    if isinstance(labels, str):
-        raise TypeError("labels must be a sequence with one label per point, not a string.")
-    labels = list(labels.tolist() if hasattr(labels, "tolist") else labels)
-    _check_length(labels, n, "labels")
-    checked = []
-    for i, label in enumerate(labels):
-        if _is_missing(label):
-            checked.append(None)
-        elif isinstance(label, float) and label.is_integer():
-            checked.append(int(label))  # ints that went through a float column with NaN
-        elif isinstance(label, numbers.Integral) and not isinstance(label, bool):
-            checked.append(int(label))
-        elif isinstance(label, str) and label.strip():
-            checked.append(label)
-        else:
-            raise TypeError(
-                f"labels[{i}] is {label!r}; a label must be a non-empty str or an int "
-                "(None or NaN for unlabelled)."
-            )
-    return checked
-
-
-def _sorted_labels(labels):
-    return sorted(labels, key=lambda x: (isinstance(x, str), x))
 
 
 def _check_indices(indices, n, name):

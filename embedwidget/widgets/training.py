@@ -210,7 +210,7 @@ class _TrainingWidget(EmbeddingScatter):
             raise TypeError(f"{type(self.model).__name__} has no predict_proba to measure doubt.")
         if not self._is_fitted():
             raise ValueError("Train first (start() or fit()): the model cannot predict yet.")
-        unlabelled = np.flatnonzero([label is None for label in self.current_labels()])
+        unlabelled = self._labels.unlabelled()
         chosen = pick_doubtful(self._proba_of_all(), unlabelled, n)
         self.selection = chosen
         return chosen
@@ -305,9 +305,8 @@ class TunerWidget(_TrainingWidget):
         return self.model
 
     def _batch(self):
-        labels = self.current_labels()
-        rows = np.array([i for i, label in enumerate(labels) if label is not None], dtype=np.int64)
-        y = np.array([labels[i] for i in rows], dtype=object)
+        with self._lock:
+            rows, y = self._labels.labelled()
         if len(set(y.tolist())) < 2:
             self.set_trait("status", "Label points of at least two classes to start training.")
             return None
