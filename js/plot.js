@@ -2,16 +2,7 @@
 // Points carry their label code as category (colour) and a highlight class (opacity).
 
 import createScatterplot from "regl-scatterplot";
-
-export const UNLABELLED = "#c4c4c4";
-export const PALETTE = [
-  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-  "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf",
-];
-
-export function colorOf(code) {
-  return code === 0 ? UNLABELLED : PALETTE[(code - 1) % PALETTE.length];
-}
+import { labelColors } from "./palettes.js";
 
 function pointSizeFor(n) {
   if (n > 500_000) return 1.5;
@@ -74,8 +65,7 @@ export function createPlot(container, n, { onSelect, onHover }) {
       });
     },
     setColors(nCodes) {
-      const colors = Array.from({ length: nCodes + 1 }, (_, code) => colorOf(code));
-      scatterplot.set({ pointColor: colors });
+      scatterplot.set({ pointColor: labelColors(nCodes) });
     },
     setPalette(colors) {
       scatterplot.set({ pointColor: colors });

@@ -8,7 +8,8 @@ import { createPlot } from "./plot.js";
 import { countCodes, describePlan, highlightMask, pairPlan, searchTexts } from "./selection.js";
 import { createToolbar } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
-import { createTrainingBar, DOUBT_PALETTE, doubtBins } from "./training.js";
+import { DOUBT_PALETTE, doubtBins } from "./palettes.js";
+import { createTrainingBar } from "./training.js";
 import {
   boundsOf,
   encodeIndices,

@@ -1,7 +1,7 @@
 // Toolbar: search, lasso, undo, the labels (buttons that are also the legend), a field
 // for a new label, and the pair maker. It only builds DOM and reports clicks.
 
-import { colorOf, UNLABELLED } from "./plot.js";
+import { colorOf, UNLABELLED } from "./palettes.js";
 
 export function button(text, title, onClick) {
   const b = document.createElement("button");

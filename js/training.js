@@ -3,18 +3,6 @@
 
 import { button } from "./toolbar.js";
 
-export const DOUBT_PALETTE = [
-  "#d9d9d9", "#fde0c5", "#facba6", "#f8b58b", "#f59e72",
-  "#f2855d", "#ef6a4c", "#eb4a40", "#d42f3a", "#a51f35",
-];
-
-/** Doubt bytes (0 sure .. 255 unsure) to colour categories 0..9. */
-export function doubtBins(doubt) {
-  const bins = new Float32Array(doubt.length);
-  for (let i = 0; i < doubt.length; i++) bins[i] = Math.min(9, Math.floor(doubt[i] / 25.6));
-  return bins;
-}
-
 /** SVG polyline points for a loss curve in a width x height box (min at the bottom). */
 export function sparkline(values, width, height) {
   if (values.length < 2) return "";

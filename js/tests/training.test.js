@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doubtBins, sparkline } from "../training.js";
-
-describe("doubt colours", () => {
-  it("bins 0..255 into ten classes, sure to unsure", () => {
-    expect(Array.from(doubtBins(Uint8Array.from([0, 25, 26, 128, 255])))).toEqual([0, 0, 1, 5, 9]);
-  });
-});
+import { sparkline } from "../training.js";
 
 describe("loss sparkline", () => {
   it("draws the lowest loss at the bottom and spans the width", () => {
