@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "browser"))  # the Lab driver
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Lab driver
 import scatter  # noqa: E402 - installs the kernel-like comm that counts and encodes messages
 
 
@@ -82,16 +82,8 @@ w
 
 
 def browser_side(n, d, hidden, seconds):
-    from lab import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        kernel_stdout,
-        open_notebook,
-        run_cell,
-        start_lab,
-        stop_lab,
-        write_notebook,
-    )
+    from browser.notebook import kernel_stdout, open_notebook, run_cell, write_notebook
+    from browser.server import CHROMIUM, CHROMIUM_ARGS, start_lab, stop_lab
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as home:
@@ -123,7 +115,7 @@ def browser_side(n, d, hidden, seconds):
 
 
 def frames_and_steps(page, root):
-    from lab import kernel_stdout
+    from browser.notebook import kernel_stdout
 
     return int(root.get_attribute("data-frames")), int(kernel_stdout(page, "print(w.step)"))
 

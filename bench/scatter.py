@@ -29,8 +29,9 @@ from jupyter_client.session import json_packer
 
 from embedwidget import EmbeddingScatter
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "browser"))  # the Chromium driver
-from lab import CHROMIUM, CHROMIUM_ARGS, colour_share, png_pixels  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Chromium driver
+from browser.pixels import colour_share, png_pixels  # noqa: E402
+from browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STATIC = Path(__file__).parents[1] / "embedwidget" / "static"
 

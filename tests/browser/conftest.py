@@ -1,10 +1,10 @@
 """Fixtures of the real-browser tests: one JupyterLab and one Chromium per session.
 
-- ``lab_server``: the running JupyterLab (``lab.LabServer``); write notebooks into
+- ``lab_server``: the running JupyterLab (``server.LabServer``); write notebooks into
   ``lab_server.root``.
 - ``browser``: playwright's Chromium (Debian's /usr/bin/chromium, WebGL2 on SwiftShader).
 - ``page``: a fresh, logged-in tab per test whose base_url is the server, so
-  ``lab.open_notebook(page, "x.ipynb")`` works. When a test fails, a screenshot, the
+  ``notebook.open_notebook(page, "x.ipynb")`` works. When a test fails, a screenshot, the
   browser console and the server log land in tests/browser/artifacts/<test>/.
 
 Chromium comes from ``make browser`` (apt-get); a missing one fails the tests, it does
@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, browser_tab, start_lab, stop_lab
+from .server import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, browser_tab, start_lab, stop_lab
 
 
 def pytest_configure(config):

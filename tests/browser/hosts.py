@@ -2,9 +2,9 @@
 
 Notebook 7 is built from JupyterLab's pieces: started with
 ``--JupyterNotebookApp.expose_app_in_browser=True`` it has ``window.jupyterapp`` too, its
-``shell.currentWidget`` is the open notebook's panel, and so ``lab.py``'s helpers that take
-a page (``run_cell``, ``rerun_until``, ``kernel_stdout``, ``cell_output``...) work on it as
-they are. Only starting the server and opening a notebook differ; they are here.
+``shell.currentWidget`` is the open notebook's panel, and so ``notebook.py``'s helpers that
+take a page (``run_cell``, ``rerun_until``, ``kernel_stdout``, ``cell_output``...) work on it
+as they are. Only starting the server and opening a notebook differ; they are here.
 
 marimo serves an app (a Python file) of its own; ``start_marimo`` runs ``marimo run`` on
 one with every marimo folder under a temp folder.
@@ -24,14 +24,14 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .lab import (
+from .notebook import open_notebook
+from .pixels import screen_point
+from .server import (
     TIMEOUT_MS,
     LabServer,
-    _free_port,
     console_script,
+    free_port,
     launch,
-    open_notebook,
-    screen_point,
     start_jupyter,
     stop_process,
     wait_until_up,
@@ -41,8 +41,9 @@ from .lab import (
 
 
 def start_notebook(home: Path, timeout: float = 90) -> LabServer:
-    """Start Jupyter Notebook 7 as ``lab.start_lab`` starts JupyterLab (see
-    ``lab.start_jupyter``), ``window.jupyterapp`` exposed. Stop it with ``lab.stop_lab``."""
+    """Start Jupyter Notebook 7 as ``server.start_lab`` starts JupyterLab (see
+    ``server.start_jupyter``), ``window.jupyterapp`` exposed. Stop it with
+    ``server.stop_lab``."""
     options = ["--JupyterNotebookApp.expose_app_in_browser=True"]
     return start_jupyter(home, "notebook", options, "tree", "Jupyter Notebook 7", timeout)
 
@@ -85,7 +86,7 @@ def start_marimo(home: Path, app: Path, timeout: float = 90) -> MarimoServer:
         TRANSFORMERS_OFFLINE="1",
         PYTHONUNBUFFERED="1",
     )
-    port, token = _free_port(), secrets.token_hex(24)
+    port, token = free_port(), secrets.token_hex(24)
     cmd = [
         console_script("marimo"),
         "run",

@@ -22,18 +22,9 @@ from pathlib import Path
 import pytest
 
 from .hosts import click_point, open_notebook7, start_marimo, start_notebook, stop_marimo
-from .lab import (
-    browser_tab,
-    cell_output,
-    colour_share,
-    kernel_stdout,
-    png_pixels,
-    rerun_until,
-    run_cell,
-    screenshot,
-    stop_lab,
-    write_notebook,
-)
+from .notebook import cell_output, kernel_stdout, rerun_until, run_cell, write_notebook
+from .pixels import colour_share, png_pixels, screenshot
+from .server import browser_tab, stop_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

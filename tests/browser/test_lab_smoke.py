@@ -4,19 +4,17 @@ This is the path (WebGL + anywidget + comm) the real widget tests rely on."""
 
 import pytest
 
-from .lab import (
+from .notebook import (
     cell_output,
     cell_output_text,
-    colour_share,
     kernel_stdout,
     open_notebook,
-    png_pixels,
     rerun_until,
     run_all,
-    screenshot,
     wait_for_output,
     write_notebook,
 )
+from .pixels import colour_share, png_pixels, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

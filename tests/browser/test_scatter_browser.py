@@ -7,20 +7,17 @@ import json
 import pytest
 
 from .hosts import click_point
-from .lab import (
-    ARTIFACTS,
+from .notebook import (
     cell_output,
-    colour_share,
     kernel_stdout,
     open_notebook,
-    png_pixels,
     rerun_until,
     run_cell,
-    screen_point,
-    screenshot,
     wait_for_idle,
     write_notebook,
 )
+from .pixels import colour_share, png_pixels, screen_point, screenshot
+from .server import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -4,16 +4,15 @@ kernel and the browser's colours, and stop() ends it."""
 
 import pytest
 
-from .lab import (
+from .notebook import (
     cell_output,
     kernel_stdout,
     open_notebook,
-    png_pixels,
     run_cell,
-    screenshot,
     wait_for_idle,
     write_notebook,
 )
+from .pixels import differing_share, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,12 +32,6 @@ w = TunerWidget(FeedForwardTuner(hidden_dim=16, learning_rate=0.003, random_stat
                 X, texts=[f"point {{i}}" for i in range({N})], y=y, store="live.db", height=360)
 w
 """
-
-
-def differing_share(a, b):
-    _, _, pa = png_pixels(a)
-    _, _, pb = png_pixels(b)
-    return sum(x[:3] != y[:3] for x, y in zip(pa, pb, strict=True)) / len(pa)
 
 
 def test_picture_moves_while_training_and_key_labels_join(page, lab_server, tmp_path):
