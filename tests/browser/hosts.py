@@ -13,19 +13,14 @@ one with every marimo folder under a temp folder.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import subprocess
 import urllib.error
 import urllib.request
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
 from .notebook import open_notebook
-from .pixels import screen_point
 from .server import (
     TIMEOUT_MS,
     LabServer,
@@ -117,35 +112,3 @@ def stop_marimo(server: MarimoServer) -> None:
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=2) as response:
         return response.read()
-
-
-# --------------------------------------------------------------------------- both
-
-
-def click_point(page, root, canvas, bounds, xy, text: str, tries: int = 3) -> int:
-    """Click data point ``xy`` (hover text ``text``) until the widget's status says
-    "1 selected"; return how many clicks it took.
-
-    Each try first moves the mouse onto the point and waits for its tooltip: then the
-    picture is drawn, laid out where ``bounds`` says, and regl-scatterplot sees the mouse
-    there, so the click lands. On a busy machine a click was once still ignored (the
-    status stayed "0 selected", the kernel saw no selection); a person clicks again, and
-    so does this, up to ``tries`` times, waiting on the status each time."""
-    status = root.locator(".ew-status").filter(has_text=re.compile(r"^1 selected"))
-    tooltip = root.locator(".ew-tooltip").filter(has_text=text)
-    for attempt in range(1, tries + 1):
-        x, y = screen_point(canvas, bounds, xy)
-        page.mouse.move(x, y)
-        tooltip.wait_for(state="visible")
-        page.mouse.down()
-        page.mouse.up()
-        try:
-            status.wait_for(timeout=TIMEOUT_MS if attempt == tries else 10_000)
-        except PlaywrightTimeoutError:
-            if attempt == tries:
-                raise
-            continue
-        if attempt > 1:
-            warnings.warn(f"the click on {text!r} selected it at try {attempt}", stacklevel=2)
-        return attempt
-    raise AssertionError("unreachable")

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from .hosts import click_point, open_notebook7, start_marimo, start_notebook, stop_marimo
+from .gestures import click_point
+from .hosts import open_notebook7, start_marimo, start_notebook, stop_marimo
 from .notebook import cell_output, kernel_stdout, rerun_until, run_cell, write_notebook
 from .pixels import colour_share, png_pixels, screenshot
 from .server import browser_tab, stop_lab

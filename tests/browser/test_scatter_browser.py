@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .hosts import click_point
+from .gestures import click_point, lasso
 from .notebook import (
     cell_output,
     kernel_stdout,
@@ -56,28 +56,6 @@ again = EmbeddingScatter(X, texts=texts, store="labels.db")
 f = again.labels_frame()
 print('reopened', f['index'].tolist(), f['label'].tolist())""",
 ]
-
-
-def lasso(page, cx, cy, r=25, shift=True):
-    """Drag a square lasso around (cx, cy), as a person would: with Shift held, or
-    plain in lasso mode."""
-    corners = [
-        (cx - r, cy - r),
-        (cx + r, cy - r),
-        (cx + r, cy + r),
-        (cx - r, cy + r),
-        (cx - r, cy - r),
-    ]
-    if shift:
-        page.keyboard.down("Shift")
-    page.mouse.move(*corners[0])
-    page.mouse.down()
-    for corner in corners[1:]:
-        page.mouse.move(*corner, steps=12)
-        page.wait_for_timeout(30)
-    page.mouse.up()
-    if shift:
-        page.keyboard.up("Shift")
 
 
 def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server, tmp_path):
