@@ -135,12 +135,48 @@ class AnnotationStore:
             The id of the action.
         """
         points = np.unique(_check_indices(indices, "indices"))
-        value = _check_label(label)
+        return self._insert_labels(points.tolist(), [_check_label(label)] * len(points))
+
+    def label_each(self, indices, labels):
+        """Give each point of ``indices`` its own label from ``labels``, as one action
+        (one ``undo`` takes all of them back).
+
+        Parameters
+        ----------
+        indices : 1-D array-like of int
+            Row numbers of the points, ``>= 0``. A repeated point takes its last label.
+        labels : sequence of (str, int or None)
+            One label per point, aligned with ``indices``; ``None`` removes a label.
+
+        Returns
+        -------
+        int
+            The id of the action.
+
+        Examples
+        --------
+        >>> store = AnnotationStore()
+        >>> store.label_each([3, 1], ["spam", "ham"])
+        1
+        >>> store.current_labels()[:2]
+        (array([1, 3]), ['ham', 'spam'])
+        """
+        points = _check_indices(indices, "indices")
+        if isinstance(labels, str) or len(labels) != len(points):
+            size = "a string" if isinstance(labels, str) else f"{len(labels)} labels"
+            raise ValueError(
+                f"labels must hold one label per index: {len(points)} indices, {size}."
+            )
+        values = [_check_label(label) for label in labels]
+        last = dict(zip(points.tolist(), values, strict=True))  # a repeat keeps its last label
+        return self._insert_labels(list(last), list(last.values()))
+
+    def _insert_labels(self, points, values):
         with self._write() as conn:
             action = self._new_action(conn, "label")
             conn.executemany(
                 "INSERT INTO labels (point, action, label) VALUES (?, ?, ?)",
-                ((point, action, value) for point in points.tolist()),
+                ((point, action, value) for point, value in zip(points, values, strict=True)),
             )
         return action
 

@@ -268,3 +268,30 @@ def test_labels_from_several_threads_at_once_are_all_kept(tmp_path):
     expected = sorted(t * 100 + i for t in range(8) for i in range(25))
     assert store.current_labels()[0].tolist() == expected
     store.close()
+
+
+def test_label_each_gives_each_point_its_own_label_as_one_action(store):
+    store.label([0, 1], "old")
+    store.label_each([2, 0, 5, 2], ["a", 7, "b", "c"])  # point 2 repeated: its last label
+    points, labels, _ = store.current_labels()
+    assert dict(zip(points.tolist(), labels, strict=True)) == {0: 7, 1: "old", 2: "c", 5: "b"}
+    assert store.n_actions() == 2
+    assert store.undo()["indices"].tolist() == [0, 2, 5]
+    assert store.current_labels()[1] == ["old", "old"]
+
+
+@pytest.mark.parametrize(
+    ("indices", "labels", "error"),
+    [
+        ([1, 2], ["a"], ValueError),
+        ([1], "a", ValueError),
+        ([1, 2], ["a", ""], ValueError),
+        ([1, 2], ["a", 1.5], TypeError),
+        ([], [], ValueError),
+        ([-1], ["a"], ValueError),
+    ],
+)
+def test_label_each_refuses_bad_input_and_writes_nothing(store, indices, labels, error):
+    with pytest.raises(error):
+        store.label_each(indices, labels)
+    assert store.n_actions() == 0

@@ -147,7 +147,9 @@ def _check_given_labels(labels, n):
             label = int(label)  # ints that went through a float column with NaN
         elif isinstance(label, numbers.Integral) and not isinstance(label, bool):
             label = int(label)
-        elif not (isinstance(label, str) and label.strip()):
+        elif isinstance(label, str) and label.strip():
+            label = str(label)  # a numpy str_ too
+        else:
             raise TypeError(
                 f"labels[{i}] is {label!r}; a label must be a non-empty str or an int "
                 "(None or NaN for unlabelled)."

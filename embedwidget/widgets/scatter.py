@@ -14,6 +14,7 @@ from embedwidget._utils import check_texts
 from embedwidget.projection import Projector, view_bounds
 from embedwidget.store import AnnotationStore
 from embedwidget.widgets.labels import Labels
+from embedwidget.widgets.neighbours import CosineIndex, check_k
 from embedwidget.widgets.serializers import (
     codes_to_bytes,
     indices_from_bytes,
@@ -56,6 +57,9 @@ class EmbeddingScatter(anywidget.AnyWidget):
         a SQLite file that a later widget (after a kernel restart) reads back.
     height : int, default=480
         Height of the picture in pixels.
+    encoder : object with ``transform(list_of_str)``, optional
+        Turns a query into a vector of ``X``'s space (e.g. ``SentenceEncoder()``): the
+        search box then finds texts by meaning, and ``select_similar`` works.
 
     Examples
     --------
@@ -86,11 +90,18 @@ class EmbeddingScatter(anywidget.AnyWidget):
     n_pairs = traitlets.Int(0, read_only=True).tag(sync=True)
     height = traitlets.Int(480).tag(sync=True)
     transition_ms = traitlets.Int(300).tag(sync=True)
+    can_search_similar = traitlets.Bool(False, read_only=True).tag(sync=True)
+    can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
 
-    def __init__(self, X, texts=None, labels=None, store=None, *, height=480, **kwargs):
+    def __init__(
+        self, X, texts=None, labels=None, store=None, *, height=480, encoder=None, **kwargs
+    ):
         X = _check_embedding(X)
         n = len(X)
         self._n = n
+        self._X_given = X
+        self.encoder = _check_encoder(encoder)
+        self._index = None  # nearest neighbours in the drawn embedding, made when first asked
         self._lock = threading.RLock()
         self._text_list = (
             None if texts is None else _check_length(check_texts(texts, "texts"), n, "texts")
@@ -104,6 +115,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self._show(X)
         self._refresh()
         super().__init__(_texts=self._text_list or [], height=height, **kwargs)
+        self.set_trait("can_search_similar", encoder is not None)
         self.on_msg(self._on_msg)
 
     # -- what the picture shows ------------------------------------------------------------
@@ -192,6 +204,72 @@ class EmbeddingScatter(anywidget.AnyWidget):
                 self.set_trait("n_pairs", len(self.store.pairs()[0]))
                 self._codes = codes_to_bytes(codes)
 
+    # -- finding points by meaning --------------------------------------------------------------
+
+    def select_similar(self, query, k=20):
+        """Select the ``k`` points nearest in meaning to ``query``; returns them, nearest first.
+
+        The query is encoded with the widget's ``encoder`` and compared (cosine) with every
+        point of the embedding that is drawn. ``k`` is clamped to the number of points.
+        """
+        if self.encoder is None:
+            raise ValueError(
+                "select_similar needs an encoder: pass encoder= (e.g. SentenceEncoder()) "
+                "when making the widget."
+            )
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str; got {type(query).__name__}.")
+        if not query.strip():
+            raise ValueError("query is empty: type some words to search for.")
+        k = check_k(k)
+        vector = self._query_vector(query)
+        chosen = self._neighbour_index().nearest(vector, k)
+        self.selection = chosen
+        return chosen
+
+    def select_neighbours(self, indices=None, k=20):
+        """Add to the selection the ``k`` points nearest (cosine) to ``indices`` (default:
+        the selection) in the embedding that is drawn; returns the points added.
+
+        Nearness is to the mean direction of the given points; points already given or
+        selected are not added again. ``k`` is clamped to the points left.
+        """
+        k = check_k(k)
+        given = self.selection if indices is None else indices
+        given = _check_indices(given, self._n, "indices")
+        if not len(given):
+            raise ValueError("Select some points first: neighbours of what?")
+        index = self._neighbour_index()
+        current = np.asarray(self.selection, dtype=np.int64)
+        exclude = np.union1d(given, current)
+        added = index.nearest(index.centroid(given), k, exclude=exclude)
+        self.selection = np.concatenate([current, added])
+        return added
+
+    def _query_vector(self, query):
+        """The query in the drawn embedding's space."""
+        vector = self.encoder.transform([query])
+        if hasattr(vector, "toarray"):  # a scipy sparse row, as TfidfVectorizer gives
+            vector = vector.toarray()
+        vector = np.asarray(vector, dtype=np.float32)
+        width = self._X_given.shape[1]
+        if vector.ndim != 2 or vector.shape != (1, width):
+            raise ValueError(
+                f"The encoder turned the query into shape {vector.shape}, but X has {width} "
+                "columns: the encoder must map texts into X's space (the one that made X)."
+            )
+        return vector
+
+    def _drawn_embedding(self):
+        """The embedding the picture is drawn from (before its projection to 2-D)."""
+        return self._X_given
+
+    def _neighbour_index(self):
+        drawn = self._drawn_embedding()
+        if self._index is None or self._index.embedding is not drawn:
+            self._index = CosineIndex(drawn)
+        return self._index
+
     def _on_msg(self, _, content, buffers):
         """Requests from the browser: label, pairs, undo. Errors go back to be shown."""
         try:
@@ -213,10 +291,20 @@ class EmbeddingScatter(anywidget.AnyWidget):
             elif action == "undo":
                 if self.undo() is None:
                     self.send({"type": "info", "message": "Nothing to undo."})
+            elif action == "similar":
+                chosen = self.select_similar(content.get("query", ""), int(content.get("k", 20)))
+                self._say(f'{len(chosen)} texts nearest in meaning to "{content["query"]}"')
+            elif action == "neighbours":
+                self.selection = indices_from_bytes(buffers[0] if buffers else None)
+                added = self.select_neighbours(k=int(content.get("k", 20)))
+                self._say(f"{len(added)} nearest points added to the selection")
             else:
                 raise ValueError(f"Unknown request from the browser: {action!r}.")
         except (ValueError, TypeError, IndexError, KeyError) as error:
             self.send({"type": "error", "message": str(error)})
+
+    def _say(self, message):
+        self.send({"type": "info", "message": message})
 
     # -- exports ------------------------------------------------------------------------------
 
@@ -285,6 +373,18 @@ def _check_embedding(X):
     if len(X) > np.iinfo(np.uint32).max:
         raise ValueError(f"X has {len(X)} points; at most 2**32 - 1 can be drawn.")
     return X
+
+
+def _check_encoder(encoder):
+    if encoder is None:
+        return None
+    if isinstance(encoder, type):
+        raise TypeError(f"encoder must be an instance, like {encoder.__name__}(), not the class.")
+    if not callable(getattr(encoder, "transform", None)):
+        raise TypeError(
+            f"encoder must have transform(list_of_str); {type(encoder).__name__} has none."
+        )
+    return encoder
 
 
 def _check_length(values, n, name):

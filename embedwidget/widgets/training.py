@@ -21,7 +21,8 @@ from sklearn.base import clone
 
 from embedwidget.projection import Projector
 from embedwidget.widgets.doubt import doubt, pick_doubtful
-from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding
+from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding, _check_indices
+from embedwidget.widgets.serializers import indices_from_bytes
 
 MAX_LOSSES = 300  # points of the loss curve kept for the widget
 
@@ -35,7 +36,6 @@ class _TrainingWidget(EmbeddingScatter):
     running = traitlets.Bool(False, read_only=True).tag(sync=True)
     status = traitlets.Unicode("", read_only=True).tag(sync=True)
     error = traitlets.Unicode("", read_only=True).tag(sync=True)
-    can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
     color_by = traitlets.Enum(["label", "doubt"], default_value="label").tag(sync=True)
     _doubt = traitlets.Bytes().tag(sync=True)
 
@@ -68,6 +68,7 @@ class _TrainingWidget(EmbeddingScatter):
         self._train_lock = threading.Lock()  # one step at a time, start() or fit()
         self._pending_error = None
         self._last_frame = 0.0
+        self._embedding = None  # the model's embedding of every point, from the last frame
         kwargs.setdefault("transition_ms", int(900 / max_fps))
         super().__init__(X, texts=texts, labels=labels, store=store, **kwargs)
         self._projector = Projector(smoothing=0.5)
@@ -132,6 +133,7 @@ class _TrainingWidget(EmbeddingScatter):
                 self.set_trait("status", "")
                 self.set_trait("error", "")
                 self._doubt = b""
+                self._embedding = None
             self._show(self._X)
         return self
 
@@ -180,7 +182,9 @@ class _TrainingWidget(EmbeddingScatter):
         """Transform every point, project, and send the picture (and the doubt colours)."""
         if not self._is_fitted():
             return
-        positions = self._projector(self._embed())
+        embedding = self._embed()
+        positions = self._projector(embedding)
+        self._embedding = embedding
         self._last_frame = time.monotonic()
         # One thread at a time in hold_sync: ipywidgets' batching is not thread-safe.
         with self._lock, self.hold_sync():
@@ -211,9 +215,70 @@ class _TrainingWidget(EmbeddingScatter):
         if not self._is_fitted():
             raise ValueError("Train first (start() or fit()): the model cannot predict yet.")
         unlabelled = self._labels.unlabelled()
-        chosen = pick_doubtful(self._proba_of_all(), unlabelled, n)
+        chosen = pick_doubtful(
+            self._proba_of_all(), unlabelled, n, embedding=self._drawn_embedding()
+        )
         self.selection = chosen
         return chosen
+
+    # -- the model's suggestions ---------------------------------------------------------------
+
+    def suggestions(self, indices=None):
+        """The model's label for each point of ``indices`` (default: the selection).
+
+        Returns a DataFrame with columns index, text, label (now), suggestion (the most
+        probable class) and confidence (its probability).
+        """
+        import pandas as pd
+
+        indices = self._suggestion_rows(indices)
+        proba = np.asarray(self.model.predict_proba(self._model_input(indices)))
+        best = proba.argmax(axis=1)
+        classes = [self._labels.match(str(c)) for c in np.asarray(self.model.classes_).tolist()]
+        return pd.DataFrame(
+            {
+                "index": indices,
+                "text": self._texts_at(indices),
+                "label": pd.Series(self._labels.at(indices), dtype=object),
+                "suggestion": pd.Series([classes[c] for c in best.tolist()], dtype=object),
+                "confidence": proba[np.arange(len(indices)), best],
+            }
+        )
+
+    def accept_suggestions(self, indices=None):
+        """Label every point of ``indices`` (default: the selection) with the model's
+        suggestion, as one action that one ``undo()`` takes back; returns the
+        suggestions it accepted (as ``suggestions`` gives them)."""
+        frame = self.suggestions(indices)
+        with self._lock:
+            self.store.label_each(frame["index"].to_numpy(), frame["suggestion"].tolist())
+            self._refresh()
+        return frame
+
+    def _suggestion_rows(self, indices):
+        if not self.can_predict:
+            raise TypeError(
+                f"{type(self.model).__name__} has no predict_proba, so it suggests no labels."
+            )
+        if not self._is_fitted():
+            raise ValueError("Train first (start() or fit()): the model cannot suggest yet.")
+        rows = _check_indices(self.selection if indices is None else indices, self._n, "indices")
+        if not len(rows):
+            raise ValueError("No points given: select some points to get suggestions for.")
+        return rows
+
+    def _drawn_embedding(self):
+        return self._X if self._embedding is None else self._embedding
+
+    def _query_vector(self, query):
+        vector = super()._query_vector(query)
+        if self._embedding is None:
+            return vector
+        with config_context(assume_finite=True):
+            return self.model.transform(self._model_query(vector, query))
+
+    def _model_query(self, vector, query):
+        return vector
 
     # -- messages from the toolbar -----------------------------------------------------------
 
@@ -223,6 +288,8 @@ class _TrainingWidget(EmbeddingScatter):
             "stop": self.stop,
             "reset": self.reset,
             "doubtful": lambda: self.select_doubtful(int(content.get("n", 20))),
+            "suggest": lambda: self._send_suggestions(content.get("id"), buffers),
+            "accept": lambda: self._accept_from_browser(buffers),
         }
         action = actions.get(content.get("action"))
         if action is None:
@@ -231,6 +298,23 @@ class _TrainingWidget(EmbeddingScatter):
             action()
         except Exception as error:  # shown in the widget, not lost in the kernel log
             self.send({"type": "error", "message": f"{type(error).__name__}: {error}"})
+
+    def _send_suggestions(self, request, buffers):
+        """Answer the selection list: a suggestion and confidence for each row it shows."""
+        rows = indices_from_bytes(buffers[0] if buffers else None)
+        answer = {"type": "suggestions", "id": request, "indices": rows.tolist()}
+        if self.can_predict and self._is_fitted() and len(rows):
+            frame = self.suggestions(rows)
+            answer["labels"] = [str(v) for v in frame["suggestion"]]
+            answer["confidence"] = [round(float(c), 4) for c in frame["confidence"]]
+        else:
+            answer["labels"] = [None] * len(rows)
+            answer["confidence"] = [0.0] * len(rows)
+        self.send(answer)
+
+    def _accept_from_browser(self, buffers):
+        accepted = self.accept_suggestions(indices_from_bytes(buffers[0] if buffers else None))
+        self._say(f"Accepted {len(accepted)} suggestions (Undo takes them back).")
 
     # -- what subclasses define ----------------------------------------------------------------
 
@@ -394,6 +478,9 @@ class LearnerWidget(_TrainingWidget):
     def _embed(self):
         with config_context(assume_finite=True):
             return self.model.transform(self._model_input(np.arange(self._n)))
+
+    def _model_query(self, vector, query):
+        return [query] if self._takes_texts else vector
 
 
 @contextlib.contextmanager
