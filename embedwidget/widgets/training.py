@@ -10,17 +10,15 @@ send) are throttled to ``max_fps``; the browser animates between them.
 from __future__ import annotations
 
 import contextlib
-import copy
-import threading
 import time
 
 import numpy as np
 import traitlets
 from sklearn import config_context
-from sklearn.base import clone
 
 from embedwidget.projection import Projector
 from embedwidget.widgets.doubt import doubt, pick_doubtful
+from embedwidget.widgets.loop import TrainingLoop
 from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding, _check_indices
 from embedwidget.widgets.serializers import indices_from_bytes
 
@@ -54,19 +52,15 @@ class _TrainingWidget(EmbeddingScatter):
         X = np.ascontiguousarray(_check_embedding(X), dtype=np.float32)
         if not max_fps > 0:
             raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
-        if max_steps_per_second is not None and not max_steps_per_second > 0:
-            raise ValueError(
-                f"max_steps_per_second must be > 0 or None; got {max_steps_per_second!r}."
-            )
-        self.max_steps_per_second = max_steps_per_second
-        self.model = model
-        self._template = _fresh_copy(model)
+        self._loop = TrainingLoop(
+            model,
+            lambda loop: self._step(),
+            max_steps_per_second=max_steps_per_second,
+            on_running=lambda running: self.set_trait("running", running),
+            on_error=self._show_error,
+        )
         self._X = X
         self.max_fps = max_fps
-        self._thread = None
-        self._stop = threading.Event()
-        self._train_lock = threading.Lock()  # one step at a time, start() or fit()
-        self._pending_error = None
         self._last_frame = 0.0
         self._embedding = None  # the model's embedding of every point, from the last frame
         kwargs.setdefault("transition_ms", int(900 / max_fps))
@@ -75,57 +69,54 @@ class _TrainingWidget(EmbeddingScatter):
         self.set_trait("can_predict", hasattr(model, "predict_proba"))
         self.observe(self._on_color_by, "color_by")
 
+    @property
+    def model(self):
+        """The model being trained (a fresh copy after ``reset()``)."""
+        return self._loop.model
+
+    @property
+    def max_steps_per_second(self):
+        """Pace of ``start()``'s steps (None: flat out)."""
+        return self._loop.max_steps_per_second
+
+    @max_steps_per_second.setter
+    def max_steps_per_second(self, value):
+        self._loop.max_steps_per_second = value
+
     # -- running ------------------------------------------------------------------------------
 
     def start(self):
         """Train in a background thread until ``stop()``; returns at once."""
-        self._raise_pending()
-        if self._thread is not None and self._thread.is_alive():
-            return self
-        self._stop.clear()
-        self.set_trait("running", True)
-        self._thread = threading.Thread(target=self._loop, name="embedwidget-training", daemon=True)
-        self._thread.start()
+        self._loop.start()
         return self
 
     def stop(self):
         """End background training after the step in progress; raises what it raised."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        self.set_trait("running", False)
-        self._raise_pending()
+        try:
+            self._loop.stop()
+        finally:
+            self.set_trait("running", False)
         return self
 
     def close(self):
         """Stop training, then close the widget (its views disappear)."""
         # Also called by __del__ on a widget whose __init__ refused its input.
-        thread = getattr(self, "_thread", None)
-        if thread is not None:
-            self._stop.set()
-            thread.join()
-            self._thread = None
+        loop = getattr(self, "_loop", None)
+        if loop is not None:
+            loop.close()
         super().close()
 
     def fit(self, steps=10):
         """Run ``steps`` training steps here and now (blocking), then send a frame."""
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("Training runs in the background; stop() it before fit().")
-        self._raise_pending()
-        for _ in range(steps):
-            if not self._step():
-                break
+        self._loop.run(steps)
         self._frame()
         return self
 
     def reset(self):
         """Stop, forget what the model learned, and show the starting picture again."""
         self.stop()
-        if self._template is None:
-            raise TypeError(f"{type(self.model).__name__} cannot be copied, so it cannot be reset.")
-        with self._train_lock:
-            self.model = _fresh_copy(self._template)
+        self._loop.reset()
+        with self._loop.lock:
             self._projector.reset()
             with self._lock, self.hold_sync():
                 self.set_trait("step", 0)
@@ -137,45 +128,27 @@ class _TrainingWidget(EmbeddingScatter):
             self._show(self._X)
         return self
 
-    def _loop(self):
-        try:
-            while not self._stop.is_set():
-                began = time.monotonic()
-                if not self._step():
-                    self._stop.wait(0.25)  # nothing to train on yet: wait for labels
-                elif self.max_steps_per_second:
-                    # With few labels a step takes a millisecond: pace the steps, so the
-                    # picture changes at a pace a person can follow and the CPU is spared.
-                    self._stop.wait(began + 1 / self.max_steps_per_second - time.monotonic())
-        except Exception as error:  # shown in the widget, raised by the next fit()/stop()
-            self._pending_error = error
-            self.set_trait("error", f"Training stopped: {type(error).__name__}: {error}")
-        finally:
-            self.set_trait("running", False)
-
-    def _raise_pending(self):
-        error, self._pending_error = self._pending_error, None
-        if error is not None:
-            raise error
+    def _show_error(self, error):
+        """Shown in the widget; raised by the next fit() or stop()."""
+        self.set_trait("error", f"Training stopped: {type(error).__name__}: {error}")
 
     # -- one step ------------------------------------------------------------------------------
 
     def _step(self):
         """One partial_fit on everything labelled so far, and a frame when one is due.
         Returns False when there is not enough to train on."""
-        with self._train_lock:
-            batch = self._batch()
-            if batch is None:
-                return False
-            self._partial_fit(*batch)
-            losses = getattr(self.model, "loss_curve_", None)
-            with self._lock, self.hold_sync():
-                self.set_trait("step", self.step + 1)
-                if losses:
-                    self.set_trait("losses", [*self.losses, float(losses[-1])][-MAX_LOSSES:])
-                self.set_trait("error", "")
-            if time.monotonic() - self._last_frame >= 1 / self.max_fps:
-                self._frame()
+        batch = self._batch()
+        if batch is None:
+            return False
+        self._partial_fit(*batch)
+        losses = getattr(self.model, "loss_curve_", None)
+        with self._lock, self.hold_sync():
+            self.set_trait("step", self.step + 1)
+            if losses:
+                self.set_trait("losses", [*self.losses, float(losses[-1])][-MAX_LOSSES:])
+            self.set_trait("error", "")
+        if time.monotonic() - self._last_frame >= 1 / self.max_fps:
+            self._frame()
         return True
 
     def _frame(self):
@@ -399,11 +372,7 @@ class TunerWidget(_TrainingWidget):
 
     def _partial_fit(self, rows, y):
         y = _uniform_labels(y)
-        known = getattr(self.model, "classes_", None)
-        if known is not None and not set(np.unique(y).tolist()) <= set(np.asarray(known).tolist()):
-            # A label made by hand that the model has never seen: it starts over with
-            # every class (partial_fit cannot grow its output layer).
-            self.model = _fresh_copy(self._template)
+        if self._loop.restart_if_new(y):
             self.send({"type": "info", "message": "A new label: the model starts over."})
         with _quiet(self.model):
             self.model.partial_fit(self._X[rows], y)
@@ -495,19 +464,6 @@ def _quiet(model):
         yield
     finally:
         model.show_progress_bar = saved
-
-
-def _fresh_copy(model):
-    """An untrained copy to start over from: scikit-learn's clone, or a deep copy of a
-    model that is not a scikit-learn estimator (SbertLearner); None if neither works."""
-    try:
-        return clone(model)
-    except TypeError:
-        pass
-    try:
-        return copy.deepcopy(model)
-    except Exception:
-        return None
 
 
 def _check_model(model, role):
