@@ -98,6 +98,18 @@ class SbertLearner:
         """Cosine similarity of each pair of texts under the finetuned model."""
         return rowwise_cosine(self.transform(texts1), self.transform(texts2))
 
+    def __sklearn_tags__(self):
+        """Says what it takes (texts, not arrays) in scikit-learn's terms, so tools such
+        as the training widgets can ask ``sklearn.utils.get_tags`` instead of its class."""
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=True),
+            transformer_tags=TransformerTags(preserves_dtype=[]),
+            input_tags=InputTags(two_d_array=False, string=True),
+        )
+
     def save(self, path):
         """Write the finetuned model to ``path`` (loadable with ``SentenceTransformer(path)``)."""
         self.sent_tfm.save(str(path))
