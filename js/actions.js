@@ -1,25 +1,63 @@
-// What a click, a key or a toolbar button does: change the state the browser owns
-// (selection, search hits, side A, lasso mode) or ask Python for a change (labels, pairs,
-// undo). Python answers with new traits; bindings.js shows them.
+// What a click, a key or a button does: change the state the browser owns (selection,
+// the list's rows, search hits, side A, lasso mode) or ask Python for a change (labels,
+// pairs, undo, neighbours, suggestions). Python answers with new traits or messages;
+// bindings.js shows them.
 
 import { actionForKey } from "./keys.js";
+import { LIST_SIZE } from "./list.js";
+import { sampleSelection, withoutIndex } from "./sample.js";
 import { searchTexts } from "./selection.js";
+import { createSuggester } from "./suggest.js";
 import { encodeIndices } from "./wire.js";
 
+// How many points "find by meaning" selects and "More like this" adds.
+export const NEIGHBOURS = 20;
+
+const SELECT_FIRST = "Select points first (click, Shift-click or lasso).";
+
 export function createActions(model, state, view) {
-  function select(indices, inPicture = false) {
+  const suggester = createSuggester((id, rows) =>
+    model.send({ action: "suggest", id }, undefined, [encodeIndices(rows)]),
+  );
+  const message = (text, isError = false) => view.toolbar.setMessage(text, isError);
+
+  /**
+   * A new selection made here. `inPicture` when the picture did not make it; `at` when it
+   * arrived; `rows` the list's rows when they are not a fresh sample.
+   */
+  function select(indices, { inPicture = false, at = performance.now(), rows = null } = {}) {
     state.selection = indices;
     model.set("selection", encodeIndices(indices));
     model.save_changes();
-    view.showSelection(inPicture);
+    follow({ inPicture, at, rows });
   }
 
-  function sendLabel(content) {
-    if (!state.selection.length) {
-      view.toolbar.setMessage("Select points first (click, Shift-click or lasso).", true);
-      return;
-    }
-    model.send({ action: "label", ...content }, undefined, [encodeIndices(state.selection)]);
+  /** Show the (new) selection everywhere: the picture, the status, the list. */
+  function follow({ inPicture = true, at = performance.now(), rows = null } = {}) {
+    view.showSelection(inPicture);
+    showRows(rows ?? sampleSelection(state.selection, LIST_SIZE), at);
+  }
+
+  function showRows(rows, at = performance.now()) {
+    state.rows = rows;
+    view.showRows(at);
+    suggest();
+  }
+
+  /** Ask for the suggestions of the rows shown, when the model can make them. */
+  function suggest() {
+    if (model.get("can_predict") && state.rows.length) suggester.request(state.rows);
+  }
+
+  function withSelection(content) {
+    if (!state.selection.length) return message(SELECT_FIRST, true);
+    model.send(content, undefined, [encodeIndices(state.selection)]);
+  }
+
+  const sendLabel = (content) => withSelection({ action: "label", ...content });
+
+  function accept() {
+    if (model.get("can_predict")) withSelection({ action: "accept" });
   }
 
   function toggleLasso() {
@@ -31,27 +69,68 @@ export function createActions(model, state, view) {
   const undo = () => model.send({ action: "undo" });
 
   function key(event) {
-    const action = actionForKey(event, model.get("label_names").length);
+    const names = model.get("label_names");
+    const action = actionForKey(event, names.length, Boolean(model.get("can_predict")));
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
     if (action.type === "undo") undo();
     else if (action.type === "label") sendLabel({ code: action.index });
-    else if (action.type === "deselect") select(new Uint32Array(0), true);
+    else if (action.type === "deselect") select(new Uint32Array(0), { inPicture: true });
     else if (action.type === "lasso") toggleLasso();
+    else if (action.type === "accept") accept();
+  }
+
+  function searchWords(query, andSelect) {
+    state.hits = searchTexts(state.texts, query);
+    const trimmed = query.trim();
+    message(trimmed ? `${state.hits.length} texts match "${trimmed}"` : "");
+    view.picture.draw(false);
+    if (andSelect) select(state.hits, { inPicture: true });
+  }
+
+  /** Meaning: the kernel encodes the query and selects its nearest points (on Enter only). */
+  function searchMeaning(query, andSelect) {
+    if (!andSelect) return;
+    const trimmed = query.trim();
+    if (!trimmed) return message("Type what to look for, then press Enter.", true);
+    model.send({ action: "similar", query: trimmed, k: NEIGHBOURS });
+    message(`Looking for texts like "${trimmed}"…`);
   }
 
   return {
     select,
+    follow,
+    suggest,
     key,
     undo,
     toggleLasso,
+    accept,
     search(query, andSelect) {
-      state.hits = searchTexts(state.texts, query);
-      const trimmed = query.trim();
-      view.toolbar.setMessage(trimmed ? `${state.hits.length} texts match "${trimmed}"` : "");
-      view.picture.draw(false);
-      if (andSelect) select(state.hits, true);
+      if (state.searchMode === "meaning") searchMeaning(query, andSelect);
+      else searchWords(query, andSelect);
+    },
+    searchMode(mode) {
+      state.searchMode = mode;
+      if (mode === "meaning" && state.hits.length) searchWords("", false);
+    },
+    more: () => withSelection({ action: "neighbours", k: NEIGHBOURS }),
+    /** The list's × : the point leaves the selection, the other rows stay. */
+    deselect(index) {
+      const at = performance.now();
+      select(withoutIndex(state.selection, index), {
+        inPicture: true,
+        at,
+        rows: withoutIndex(state.rows, index),
+      });
+    },
+    resample: () => showRows(sampleSelection(state.selection, LIST_SIZE)),
+    /** A "suggestions" message from the kernel; answers to older requests are dropped. */
+    receiveSuggestions(msg) {
+      const suggestions = suggester.receive(msg);
+      if (!suggestions) return;
+      state.suggestions = suggestions;
+      view.showRows();
     },
     resetView: () => view.plot.resetView(),
     label: (code) => sendLabel({ code }),
@@ -69,5 +148,6 @@ export function createActions(model, state, view) {
       state.sideA = new Uint32Array(0);
       view.showPlan();
     },
+    stop: () => suggester.stop(),
   };
 }

@@ -13,33 +13,46 @@ export function readState(model) {
     hits: new Uint32Array(0),
     sideA: new Uint32Array(0),
     lasso: false,
+    searchMode: "words",
+    rows: new Uint32Array(0), // the selected points the list shows
+    suggestions: new Map(), // point index -> {label, confidence}, from the kernel
   };
 }
 
 /** Listen to the model; returns the function that stops listening. */
-export function bindTraits(model, state, view) {
+export function bindTraits(model, state, view, actions) {
   const onPositions = () => {
     const incoming = float32(model.get("_positions"));
     const animate = model.get("transition_ms") > 0 && incoming.length === state.positions.length;
     state.positions = incoming;
     view.picture.request(animate);
+    // A new frame of a training widget is a new model: its suggestions may have changed.
+    if (view.training) actions.suggest();
   };
   const onCodes = () => {
     state.codes = uint16(model.get("_codes"));
     view.showStatus();
+    view.showRows();
     view.picture.request();
   };
   const onSelection = () => {
+    const at = performance.now();
     const incoming = uint32(model.get("selection"));
     // Our own model.set comes back as a change too; only Python's changes are news.
     if (sameIndices(incoming, state.selection)) return;
     state.selection = incoming;
-    view.showSelection(true);
+    actions.follow({ at });
+  };
+  const onPrediction = () => {
+    view.showTraining();
+    view.showRows();
+    actions.suggest();
   };
   const onColours = () => view.picture.request();
   const onMessage = (msg) => {
     if (msg?.type === "error") view.toolbar.setMessage(msg.message, true);
     else if (msg?.type === "info") view.toolbar.setMessage(msg.message, false);
+    else if (msg?.type === "suggestions") actions.receiveSuggestions(msg);
   };
   const listeners = [
     ["change:_positions", onPositions],
@@ -47,10 +60,12 @@ export function bindTraits(model, state, view) {
     ["change:label_names", onCodes],
     ["change:n_pairs", view.showStatus],
     ["change:selection", onSelection],
+    ["change:can_predict", onPrediction],
+    ["change:can_search_similar", view.showSearchModes],
     ["msg:custom", onMessage],
   ];
   if (view.training) {
-    const trainingTraits = ["step", "losses", "running", "status", "error", "can_predict", "color_by"];
+    const trainingTraits = ["step", "losses", "running", "status", "error", "color_by"];
     for (const name of trainingTraits) listeners.push([`change:${name}`, view.showTraining]);
     for (const name of ["_doubt", "color_by"]) listeners.push([`change:${name}`, onColours]);
   }

@@ -10,10 +10,11 @@ function isTyping(event) {
 
 /**
  * The action a key press asks for, or null: digits 1-9 label the selection with the
- * n-th label, Ctrl/Cmd+Z undoes, Escape clears the selection, L toggles the lasso.
+ * n-th label, Ctrl/Cmd+Z undoes, Escape clears the selection, L toggles the lasso, A
+ * accepts the model's suggestions (only when `canAccept`: the model can predict).
  * Nothing fires while the person types into a field.
  */
-export function actionForKey(event, nLabels) {
+export function actionForKey(event, nLabels, canAccept = false) {
   if (isTyping(event)) return null;
   const key = event.key;
   if ((event.ctrlKey || event.metaKey) && !event.shiftKey && key.toLowerCase() === "z") {
@@ -26,5 +27,6 @@ export function actionForKey(event, nLabels) {
   }
   if (key === "Escape") return { type: "deselect" };
   if (key === "l" || key === "L") return { type: "lasso" };
+  if ((key === "a" || key === "A") && canAccept) return { type: "accept" };
   return null;
 }

@@ -2,11 +2,12 @@
 // by label code or by doubt, opacity by search hit. One draw for all the traits that one
 // update from Python changes.
 
-import { DOUBT_PALETTE, doubtBins } from "./palettes.js";
+import { doubtBins, doubtColors } from "./palettes.js";
 import { highlightMask } from "./selection.js";
 import { boundsOf, toDeviceCoordinates, uint8 } from "./wire.js";
 
-export function createPicture({ model, state, plot, stage, root }) {
+/** `grey()`: the theme's colour of unlabelled (and of sure) points. */
+export function createPicture({ model, state, plot, stage, root, grey }) {
   let frames = 0;
 
   function draw(transition) {
@@ -18,8 +19,8 @@ export function createPicture({ model, state, plot, stage, root }) {
     const byDoubt = doubt !== null && doubt.length === x.length;
     const valueA = byDoubt ? doubtBins(doubt) : Float32Array.from(codes);
     const valueB = highlightMask(x.length, hits.length ? hits : null);
-    if (byDoubt) plot.setPalette(DOUBT_PALETTE);
-    else plot.setColors(model.get("label_names").length);
+    if (byDoubt) plot.setPalette(doubtColors(grey()));
+    else plot.setColors(model.get("label_names").length, grey());
     const drawn = plot.draw(
       { x, y, valueA, valueB },
       { transition, transitionDuration: model.get("transition_ms"), select: Array.from(selection) },

@@ -4,6 +4,18 @@
 import createScatterplot from "regl-scatterplot";
 import { labelColors } from "./palettes.js";
 
+/** regl-scatterplot's colour options for a theme (see theme.js). */
+function themeColors(theme) {
+  return {
+    backgroundColor: theme.background,
+    pointColorActive: theme.foreground,
+    pointColorHover: theme.foreground,
+    // The cross through a point rung from the list, so the eye finds it in a crowd.
+    reticleColor: [...theme.foreground.slice(0, 3), 0.45],
+    lassoColor: theme.accent,
+  };
+}
+
 function pointSizeFor(n) {
   if (n > 500_000) return 1.5;
   if (n > 50_000) return 2.5;
@@ -11,7 +23,12 @@ function pointSizeFor(n) {
   return 6;
 }
 
-export function createPlot(container, n, { onSelect, onHover }) {
+/**
+ * `onSelect(indices, at)`: the selection made in the picture and when it arrived
+ * (performance.now()); `onHover(index)`: the point under the pointer, -1 when none;
+ * `onLassoStart()`.
+ */
+export function createPlot(container, n, theme, { onSelect, onHover, onLassoStart }) {
   const canvas = document.createElement("canvas");
   canvas.className = "ew-canvas";
   container.appendChild(canvas);
@@ -21,10 +38,7 @@ export function createPlot(container, n, { onSelect, onHover }) {
     pointSize: pointSizeFor(n),
     pointSizeSelected: 2,
     pointOutlineWidth: 1,
-    backgroundColor: [1, 1, 1, 1],
-    pointColorActive: [0.1, 0.1, 0.1, 1],
-    pointColorHover: [0, 0, 0, 1],
-    lassoColor: [0.2, 0.2, 0.2, 1],
+    ...themeColors(theme),
     colorBy: "valueA",
     opacityBy: "valueB",
     opacity: [0.1, 1],
@@ -33,10 +47,14 @@ export function createPlot(container, n, { onSelect, onHover }) {
     deselectOnEscape: false,
     performanceMode: n > 2_000_000,
   });
-  scatterplot.subscribe("select", ({ points }) => onSelect(Uint32Array.from(points)));
-  scatterplot.subscribe("deselect", () => onSelect(new Uint32Array(0)));
+  scatterplot.subscribe("select", ({ points }) => {
+    const at = performance.now();
+    onSelect(Uint32Array.from(points), at);
+  });
+  scatterplot.subscribe("deselect", () => onSelect(new Uint32Array(0), performance.now()));
   scatterplot.subscribe("pointOver", (index) => onHover(index));
   scatterplot.subscribe("pointOut", () => onHover(-1));
+  scatterplot.subscribe("lassoStart", () => onLassoStart());
 
   // regl-scatterplot refuses a draw while one runs; keep only the newest waiting frame.
   let running = null;
@@ -64,8 +82,8 @@ export function createPlot(container, n, { onSelect, onHover }) {
         if (!running) pump();
       });
     },
-    setColors(nCodes) {
-      scatterplot.set({ pointColor: labelColors(nCodes) });
+    setColors(nCodes, grey) {
+      scatterplot.set({ pointColor: labelColors(nCodes, grey) });
     },
     setPalette(colors) {
       scatterplot.set({ pointColor: colors });
@@ -73,6 +91,13 @@ export function createPlot(container, n, { onSelect, onHover }) {
     select(indices) {
       if (indices.length) scatterplot.select(Array.from(indices), { preventEvent: true });
       else scatterplot.deselect({ preventEvent: true });
+    },
+    /** Ring point `index` as if hovered (and show the reticle once); -1 un-rings it. */
+    ring(index) {
+      scatterplot.hover(index, { showReticleOnce: index >= 0, preventEvent: true });
+    },
+    setTheme(theme) {
+      scatterplot.set(themeColors(theme));
     },
     setLasso(on) {
       scatterplot.set({ mouseMode: on ? "lasso" : "panZoom" });

@@ -14,14 +14,16 @@ function render({ model, el }) {
   const actions = {};
   const view = createView(el, model, state, actions);
   Object.assign(actions, createActions(model, state, view));
-  const unbind = bindTraits(model, state, view);
+  const unbind = bindTraits(model, state, view, actions);
 
-  view.showStatus();
-  view.showPlan();
+  view.showSearchModes();
+  view.showTraining();
+  actions.follow({ inPicture: false });
   view.picture.draw(false);
 
   return () => {
     unbind();
+    actions.stop();
     view.destroy();
   };
 }

@@ -1,7 +1,11 @@
-// Toolbar: search, lasso, undo, the labels (buttons that are also the legend), a field
-// for a new label, and the pair maker. It only builds DOM and reports clicks.
+// Toolbar: search (by words, or by meaning when the kernel can encode a query), lasso,
+// undo, the labels (buttons that are also the legend), a field for a new label, and the
+// pair maker. It only builds DOM and reports clicks.
 
-import { colorOf, UNLABELLED } from "./palettes.js";
+const PLACEHOLDERS = {
+  words: "Search texts (Enter selects matches)",
+  meaning: "Find by meaning (Enter selects the nearest)",
+};
 
 export function button(text, title, onClick) {
   const b = document.createElement("button");
@@ -24,12 +28,24 @@ export function createToolbar(parent, actions) {
   const search = document.createElement("input");
   search.type = "search";
   search.className = "ew-search";
-  search.placeholder = "Search texts (Enter selects matches)";
+  search.placeholder = PLACEHOLDERS.words;
   search.addEventListener("input", () => actions.search(search.value, false));
   search.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") actions.search(search.value, true);
+    if (event.key === "Enter" && !event.repeat) actions.search(search.value, true);
     event.stopPropagation();
   });
+  const mode = document.createElement("select");
+  mode.className = "ew-search-mode";
+  mode.title = "Search by the words in the texts, or by meaning (the kernel encodes the query)";
+  for (const value of ["words", "meaning"]) mode.append(new Option(value, value));
+  mode.hidden = true;
+  const setMode = (value) => {
+    mode.value = value;
+    search.placeholder = PLACEHOLDERS[value];
+    actions.searchMode(value);
+  };
+  mode.addEventListener("change", () => setMode(mode.value));
+  mode.addEventListener("keydown", (event) => event.stopPropagation());
   const lasso = button("Lasso", "Drag to lasso (L); Shift-drag adds to the selection", () =>
     actions.toggleLasso(),
   );
@@ -39,7 +55,7 @@ export function createToolbar(parent, actions) {
   const reset = button("Fit view", "Zoom back to all points", () => actions.resetView());
   const status = document.createElement("span");
   status.className = "ew-status";
-  top.append(search, lasso, undo, reset, status);
+  top.append(mode, search, lasso, undo, reset, status);
 
   const labelRow = row("ew-labels");
   const legend = document.createElement("span");
@@ -81,7 +97,13 @@ export function createToolbar(parent, actions) {
 
   return {
     search,
+    mode,
     newLabel,
+    /** Offer the meaning mode only when the kernel can encode a query. */
+    setMeaningSearch(available) {
+      mode.hidden = !available;
+      if (!available && mode.value !== "words") setMode("words");
+    },
     setLasso(on) {
       lasso.classList.toggle("ew-active", on);
     },
@@ -96,12 +118,12 @@ export function createToolbar(parent, actions) {
       message.textContent = text;
       message.classList.toggle("ew-error", isError);
     },
-    /** One button per label, coloured like its points, with its count and key. */
-    setLabels(names, counts) {
+    /** One button per label, coloured (`colorOf(code)`) like its points, with its count and key. */
+    setLabels(names, counts, colorOf) {
       legend.textContent = "";
       const none = document.createElement("span");
       none.className = "ew-swatch-item";
-      none.append(swatch(UNLABELLED), `unlabelled ${counts[0] ?? 0}`);
+      none.append(swatch(colorOf(0)), `unlabelled ${counts[0] ?? 0}`);
       legend.append(none);
       names.forEach((name, i) => {
         const key = i < 9 ? `${i + 1}: ` : "";
@@ -116,7 +138,7 @@ export function createToolbar(parent, actions) {
   };
 }
 
-function swatch(color) {
+export function swatch(color) {
   const s = document.createElement("span");
   s.className = "ew-swatch";
   s.style.background = color;

@@ -1,9 +1,13 @@
-// The widget's parts on the page (toolbar, training row, picture, tooltip) and how the
-// state shows in them. It builds DOM and draws; what a click means is in actions.js.
+// The widget's parts on the page (toolbar, training row, picture, tooltip, selection
+// list) and how the state shows in them. It builds DOM and draws; what a click means is
+// in actions.js.
 
+import { createSelectionList } from "./list.js";
+import { colorOf } from "./palettes.js";
 import { createPicture } from "./picture.js";
 import { createPlot } from "./plot.js";
 import { countCodes, describePlan, pairPlan } from "./selection.js";
+import { readTheme, sameTheme, watchTheme } from "./theme.js";
 import { createToolbar } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
 import { createTrainingBar } from "./training.js";
@@ -23,11 +27,13 @@ export function createView(el, model, state, actions) {
   stage.className = "ew-stage";
   stage.style.height = `${model.get("height")}px`;
   root.appendChild(stage);
+  let theme = readTheme(stage);
   const tooltip = createTooltip(stage);
   let pointer = { x: 0, y: 0 };
-  const plot = createPlot(stage, state.positions.length >> 1, {
-    onSelect: (indices) => actions.select(indices),
+  const plot = createPlot(stage, state.positions.length >> 1, theme, {
+    onSelect: (indices, at) => actions.select(indices, { at }),
     onHover: (index) => showTooltip(index),
+    onLassoStart: () => tooltip.hide(),
   });
   stage.addEventListener("mousemove", (event) => {
     const box = stage.getBoundingClientRect();
@@ -40,7 +46,16 @@ export function createView(el, model, state, actions) {
   // (which would swallow the mouse moves the lasso needs).
   stage.addEventListener("mousedown", (event) => event.stopPropagation());
 
-  const picture = createPicture({ model, state, plot, stage, root });
+  const list = createSelectionList(root, {
+    remove: (index) => actions.deselect(index),
+    hover: (index) => plot.ring(index),
+    resample: () => actions.resample(),
+    more: () => actions.more(),
+    accept: () => actions.accept(),
+  });
+
+  const picture = createPicture({ model, state, plot, stage, root, grey: () => theme.unlabelled });
+  const codeColor = (code) => colorOf(code, theme.unlabelled);
 
   function showTooltip(index) {
     if (index < 0 || index >= state.texts.length) return tooltip.hide();
@@ -56,7 +71,7 @@ export function createView(el, model, state, actions) {
     toolbar.setStatus(
       `${state.selection.length} selected · ${labelled} labelled · ${model.get("n_pairs")} pairs`,
     );
-    toolbar.setLabels(names, counts);
+    toolbar.setLabels(names, counts, codeColor);
   }
 
   function showPlan() {
@@ -72,11 +87,46 @@ export function createView(el, model, state, actions) {
     showPlan();
   }
 
+  /**
+   * Draw the list's rows. `since` (performance.now() when the change that brought new
+   * rows arrived) is recorded with the row count in root.dataset.listMs and listRows.
+   */
+  function showRows(since = null) {
+    list.render({
+      rows: state.rows,
+      total: state.selection.length,
+      texts: state.texts,
+      codes: state.codes,
+      names: model.get("label_names"),
+      colorOf: codeColor,
+      canPredict: Boolean(model.get("can_predict")),
+      suggestions: state.suggestions,
+    });
+    if (since === null) return;
+    root.dataset.listMs = (performance.now() - since).toFixed(1);
+    root.dataset.listRows = String(state.rows.length);
+  }
+
   function showTraining() {
     training?.update();
     const error = model.get("error");
     if (error) toolbar.setMessage(error, true);
   }
+
+  function showSearchModes() {
+    toolbar.setMeaningSearch(Boolean(model.get("can_search_similar")));
+  }
+
+  function applyTheme() {
+    const next = readTheme(stage);
+    if (sameTheme(next, theme)) return;
+    theme = next;
+    plot.setTheme(theme);
+    showStatus();
+    showRows();
+    picture.request();
+  }
+  const unwatchTheme = watchTheme(stage, applyTheme);
 
   return {
     root,
@@ -87,7 +137,12 @@ export function createView(el, model, state, actions) {
     showStatus,
     showPlan,
     showSelection,
+    showRows,
     showTraining,
-    destroy: () => plot.destroy(),
+    showSearchModes,
+    destroy() {
+      unwatchTheme();
+      plot.destroy();
+    },
   };
 }

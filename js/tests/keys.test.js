@@ -35,4 +35,13 @@ describe("keyboard shortcuts", () => {
     expect(actionForKey(press("l"), 0)).toEqual({ type: "lasso" });
     expect(actionForKey(press("Escape"), 0)).toEqual({ type: "deselect" });
   });
+
+  it("accepts the suggestions with A only where the model can predict, never while typing", () => {
+    expect(actionForKey(press("a"), 2, true)).toEqual({ type: "accept" });
+    expect(actionForKey(press("A"), 2, true)).toEqual({ type: "accept" });
+    expect(actionForKey(press("a"), 2, false)).toBeNull();
+    expect(actionForKey(press("a"), 2)).toBeNull();
+    expect(actionForKey(press("a", {}, document.createElement("input")), 2, true)).toBeNull();
+    expect(actionForKey(press("a", { ctrlKey: true }), 2, true)).toBeNull();
+  });
 });
