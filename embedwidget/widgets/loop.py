@@ -80,6 +80,11 @@ class TrainingLoop:
         """Whether the background thread is training."""
         return self._thread is not None and self._thread.is_alive()
 
+    def should_stop(self):
+        """True inside a background step once ``stop()`` was asked for: a long step (say,
+        encoding every text for a frame) checks it to give up early."""
+        return self._stop.is_set() and threading.current_thread() is self._thread
+
     def start(self):
         """Train in a background thread until ``stop()``; returns at once."""
         self._raise_pending()

@@ -36,6 +36,9 @@ class _TrainingWidget(EmbeddingScatter):
     error = traitlets.Unicode("", read_only=True).tag(sync=True)
     color_by = traitlets.Enum(["label", "doubt"], default_value="label").tag(sync=True)
     _doubt = traitlets.Bytes().tag(sync=True)
+    compare = traitlets.Bool(False, read_only=True).tag(sync=True)
+    _start_positions = traitlets.Bytes().tag(sync=True)
+    _start_bounds = traitlets.List(traitlets.Float()).tag(sync=True)
 
     def __init__(
         self,
@@ -47,11 +50,27 @@ class _TrainingWidget(EmbeddingScatter):
         *,
         max_fps=10,
         max_steps_per_second=20,
+        compare=False,
+        frame_chunk=256,
         **kwargs,
     ):
         X = np.ascontiguousarray(_check_embedding(X), dtype=np.float32)
         if not max_fps > 0:
             raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
+        if compare and X.shape[1] == 2:
+            raise ValueError(
+                "compare=True draws the PCA picture of X beside the tuned one, but X is "
+                "already 2-D: pass the embedding itself (say, SentenceEncoder's output)."
+            )
+        self._takes_texts = takes_texts(model)
+        if self._takes_texts and texts is None:
+            raise ValueError(
+                f"{type(model).__name__} trains on texts (its scikit-learn tags say so): "
+                "pass texts=, one per row of X."
+            )
+        if not (isinstance(frame_chunk, int) and frame_chunk > 0):
+            raise ValueError(f"frame_chunk must be a positive int; got {frame_chunk!r}.")
+        self.frame_chunk = frame_chunk
         self._loop = TrainingLoop(
             model,
             lambda loop: self._step(),
@@ -67,6 +86,12 @@ class _TrainingWidget(EmbeddingScatter):
         super().__init__(X, texts=texts, labels=labels, store=store, **kwargs)
         self._projector = Projector(smoothing=0.5)
         self.set_trait("can_predict", hasattr(model, "predict_proba"))
+        if compare:
+            # The starting picture stays as it is; the live one moves beside it.
+            with self.hold_sync():
+                self.set_trait("compare", True)
+                self._start_positions = self._positions
+                self._start_bounds = list(self._bounds)
         self.observe(self._on_color_by, "color_by")
 
     @property
@@ -156,6 +181,15 @@ class _TrainingWidget(EmbeddingScatter):
         if not self._is_fitted():
             return
         embedding = self._embed()
+        if embedding is None:  # given up: training was stopped while it was encoded
+            return
+        before = self._embedding
+        if before is not None and embedding.shape[1] != before.shape[1]:
+            raise ValueError(
+                f"{type(self.model).__name__}.transform gave {embedding.shape[1]} columns, "
+                f"after {before.shape[1]} in the frame before: its output width must stay "
+                "the same while it trains."
+            )
         positions = self._projector(embedding)
         self._embedding = embedding
         self._last_frame = time.monotonic()
@@ -248,10 +282,7 @@ class _TrainingWidget(EmbeddingScatter):
         if self._embedding is None:
             return vector
         with config_context(assume_finite=True):
-            return self.model.transform(self._model_query(vector, query))
-
-    def _model_query(self, vector, query):
-        return vector
+            return self.model.transform([query] if self._takes_texts else vector)
 
     # -- messages from the toolbar -----------------------------------------------------------
 
@@ -298,12 +329,38 @@ class _TrainingWidget(EmbeddingScatter):
         raise NotImplementedError
 
     def _model_input(self, rows):
-        return self._X[rows]
+        """What the model takes for points ``rows``: rows of X, or their texts."""
+        if not self._takes_texts:
+            return self._X[rows]
+        if len(rows) == self._n and (rows == np.arange(self._n)).all():
+            return self._text_list
+        return [self._text_list[i] for i in rows]
 
     def _embed(self):
+        """The model's embedding of every point, or None when training stopped first."""
+        if self._takes_texts:
+            return self._encode_texts()
         # X was checked for NaN and inf once, when the widget was made.
         with config_context(assume_finite=True):
             return self.model.transform(self._X)
+
+    def _encode_texts(self):
+        """Encode every text with the model as it is now, ``frame_chunk`` texts at a time,
+        with progress in the toolbar. Slow on a CPU (a few hundred texts a second), so a
+        background step gives up when stop() is asked for, instead of finishing."""
+        out = None
+        for start in range(0, self._n, self.frame_chunk):
+            if self._loop.should_stop():
+                self.set_trait("status", "")
+                return None
+            stop = min(start + self.frame_chunk, self._n)
+            part = np.asarray(self.model.transform(self._text_list[start:stop]))
+            if out is None:
+                out = np.empty((self._n, part.shape[1]), dtype=np.float32)
+            out[start:stop] = part
+            self.set_trait("status", f"encoding the picture: {stop:,} of {self._n:,} texts")
+        self.set_trait("status", "")
+        return out
 
 
 class TunerWidget(_TrainingWidget):
@@ -375,7 +432,7 @@ class TunerWidget(_TrainingWidget):
         if self._loop.restart_if_new(y):
             self.send({"type": "info", "message": "A new label: the model starts over."})
         with _quiet(self.model):
-            self.model.partial_fit(self._X[rows], y)
+            self.model.partial_fit(self._model_input(rows), y)
 
 
 class LearnerWidget(_TrainingWidget):
@@ -414,9 +471,6 @@ class LearnerWidget(_TrainingWidget):
 
     def __init__(self, learner, X, texts=None, pairs=None, store=None, *, max_fps=10, **kwargs):
         _check_model(learner, "learner")
-        self._takes_texts = _takes_texts(learner)
-        if self._takes_texts and texts is None:
-            raise ValueError(f"{type(learner).__name__} trains on texts: pass texts=.")
         super().__init__(learner, X, texts=texts, store=store, max_fps=max_fps, **kwargs)
         self._given_pairs = _check_pairs(pairs, self._n)
 
@@ -438,18 +492,6 @@ class LearnerWidget(_TrainingWidget):
     def _partial_fit(self, a, b, similar):
         with _quiet(self.model):
             self.model.partial_fit(self._model_input(a), self._model_input(b), similar)
-
-    def _model_input(self, rows):
-        if self._takes_texts:
-            return [self._text_list[i] for i in rows]
-        return self._X[rows]
-
-    def _embed(self):
-        with config_context(assume_finite=True):
-            return self.model.transform(self._model_input(np.arange(self._n)))
-
-    def _model_query(self, vector, query):
-        return [query] if self._takes_texts else vector
 
 
 @contextlib.contextmanager
@@ -477,10 +519,15 @@ def _check_model(model, role):
             )
 
 
-def _takes_texts(learner):
-    from embedwidget.finetune.sbert import SbertLearner
+def takes_texts(model):
+    """Whether ``model`` takes texts rather than arrays, by its scikit-learn tags."""
+    from sklearn.utils import get_tags
 
-    return isinstance(learner, SbertLearner)
+    try:
+        tags = get_tags(model)
+    except AttributeError:  # not a scikit-learn estimator, and no tags of its own
+        return False
+    return bool(tags.input_tags.string) and not tags.input_tags.two_d_array
 
 
 def _check_pairs(pairs, n):

@@ -1,0 +1,156 @@
+"""Every finetuner of the package trains live: each tuner in a TunerWidget and each
+learner in a LearnerWidget moves the picture, takes labels or pairs made between steps,
+resets and closes; and the starting picture can be drawn beside the live one."""
+
+import numpy as np
+import pytest
+
+from embedwidget import LearnerWidget, TunerWidget
+from embedwidget.finetune import (
+    ContrastiveLearner,
+    ContrastiveTuner,
+    FeedForwardTuner,
+    SbertLearner,
+    SbertTuner,
+)
+
+TEXTS = [
+    "tasty and fresh", "delicious, will buy again", "lovely flavour", "so good with tea",
+    "great snack for kids", "my favourite cookies", "stale and bland", "arrived broken",
+    "tastes like cardboard", "would not buy again", "the box was crushed", "too salty to eat",
+]  # fmt: skip
+GOOD, BAD = list(range(6)), list(range(6, 12))
+
+
+def recording(cls):
+    """A subclass of a real model that notes the size of every partial_fit batch."""
+    return type(f"Recording{cls.__name__}", (cls,), {"calls": [], "partial_fit": _record})
+
+
+def _record(self, *args, **kwargs):
+    type(self).calls.append(len(args[-1] if len(args) > 1 else args[0]))
+    return super(type(self), self).partial_fit(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def encoded():
+    from embedwidget.text import SentenceEncoder
+
+    return SentenceEncoder().transform(TEXTS)
+
+
+def first_labels():
+    y = [None] * len(TEXTS)
+    y[0], y[1], y[6], y[7] = "good", "good", "bad", "bad"
+    return y
+
+
+def check_tuner_live(widget):
+    start = widget.positions.copy()
+    widget.fit(2)
+    assert widget.step == 2 and not np.allclose(widget.positions, start, atol=1e-4)
+    widget.label([2], "good")  # labels made between steps...
+    widget.label([8], "bad")
+    widget.fit(1)
+    assert type(widget.model).calls[-1] == 6  # ...are in the next partial_fit
+    widget.start()
+    loop_thread = widget._loop._thread
+    widget.close()
+    assert not loop_thread.is_alive()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: recording(FeedForwardTuner)(hidden_dim=4, random_state=0),
+        lambda: recording(ContrastiveTuner)(hidden_dim=6, random_state=0),
+    ],
+    ids=["FeedForwardTuner", "ContrastiveTuner"],
+)
+def test_array_tuners_train_live(encoded, make):
+    w = TunerWidget(make(), encoded, texts=TEXTS, y=first_labels())
+    w.fit(1)
+    w.reset()
+    assert w.step == 0 and not hasattr(w.model, "classes_")
+    check_tuner_live(w)
+
+
+@pytest.mark.slow
+def test_sbert_tuner_trains_live_on_the_texts(encoded):
+    tuner = recording(SbertTuner)(n_pos=1, n_neg=1, batch_size=4, random_state=0)
+    w = TunerWidget(tuner, encoded, texts=TEXTS, y=first_labels(), frame_chunk=5)
+    assert w._takes_texts and not w.can_predict
+    check_tuner_live(w)
+    # the picture is the finetuned model's encoding of the texts, not the given X
+    assert w._embedding.shape == encoded.shape
+    assert not np.allclose(w._embedding, encoded, atol=1e-3)
+    assert w.status == ""  # the encoding progress is cleared once the frame is drawn
+
+
+def check_learner_live(widget):
+    start = widget.positions.copy()
+    widget.add_pairs([0, 6], [1, 7], similar=True)
+    widget.fit(2)
+    assert widget.step == 2 and not np.allclose(widget.positions, start, atol=1e-4)
+    widget.add_pairs([2], [8], similar=False)  # a pair made between steps...
+    widget.fit(1)
+    assert type(widget.model).calls[-1] == 3  # ...is in the next partial_fit
+    widget.reset()
+    assert widget.step == 0 and np.allclose(widget.positions, start, atol=1e-6)
+    widget.start()
+    loop_thread = widget._loop._thread
+    widget.close()
+    assert not loop_thread.is_alive()
+
+
+def test_contrastive_learner_trains_live(encoded):
+    learner = recording(ContrastiveLearner)(shape_out=8, random_state=0)
+    check_learner_live(LearnerWidget(learner, encoded, texts=TEXTS))
+
+
+@pytest.mark.slow
+def test_sbert_learner_trains_live_on_the_texts(encoded):
+    from sentence_transformers import SentenceTransformer
+
+    from embedwidget.text import resolve_model_path
+
+    model = SentenceTransformer(resolve_model_path("all-MiniLM-L6-v2"), device="cpu")
+    learner = recording(SbertLearner)(model, batch_size=2, warmup_steps=0)
+    check_learner_live(LearnerWidget(learner, encoded, texts=TEXTS))
+
+
+def test_a_texts_tuner_without_texts_is_refused(encoded):
+    with pytest.raises(ValueError, match="pass texts="):
+        TunerWidget(SbertTuner(), encoded, y=first_labels())
+
+
+class Widening(FeedForwardTuner):
+    """A tuner whose output grows by a column each step: not something to draw."""
+
+    def transform(self, X):
+        out = super().transform(X)
+        return np.hstack([out, np.zeros((len(out), self.n_iter_), np.float32)])
+
+
+def test_an_output_width_that_changes_between_steps_is_a_clear_error(encoded):
+    w = TunerWidget(Widening(hidden_dim=4, random_state=0), encoded, y=first_labels())
+    w.fit(1)
+    with pytest.raises(ValueError, match="columns, after 5 in the frame before"):
+        w.fit(1)
+
+
+def test_compare_keeps_the_starting_picture_beside_the_live_one(encoded):
+    w = TunerWidget(FeedForwardTuner(hidden_dim=4, random_state=0), encoded, y=first_labels(),
+                    compare=True)  # fmt: skip
+    start = w.positions.copy()
+    assert w.compare and w._start_positions == w._positions
+    w.fit(3)
+    assert w._start_positions == start.astype("<f4").tobytes()  # the left side stays
+    assert not np.allclose(w.positions, start, atol=1e-4)  # the right side moved
+    learner = LearnerWidget(ContrastiveLearner(shape_out=4), encoded, compare=True)
+    assert learner.compare and len(learner._start_bounds) == 4
+
+
+def test_compare_with_an_x_that_is_already_2d_is_refused(encoded):
+    with pytest.raises(ValueError, match="already 2-D"):
+        TunerWidget(FeedForwardTuner(), encoded[:, :2], y=first_labels(), compare=True)
