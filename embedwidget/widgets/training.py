@@ -370,8 +370,17 @@ class TunerWidget(_TrainingWidget):
     plus every label made in the widget (or with ``label``). ``start()`` trains in the
     background, so the notebook stays usable and labels made meanwhile join the next step;
     ``stop()`` ends it; ``fit(steps)`` trains blocking. When the tuner has
-    ``predict_proba``, ``color_by="doubt"`` colours points by the model's doubt and
-    ``select_doubtful(n)`` selects the unlabelled points it is least sure of.
+    ``predict_proba``, ``color_by="doubt"`` colours points by the model's doubt,
+    ``select_doubtful(n)`` selects the unlabelled points it is most worth labelling next,
+    ``suggestions()`` gives the model's label for the selected points and
+    ``accept_suggestions()`` (the Accept button, key A) labels them so, in one undoable
+    action.
+
+    A tuner that takes texts (its scikit-learn tags say ``input_tags.string``, as
+    SbertTuner's do) trains on the labelled ``texts``, and each frame encodes every text
+    with the model as it is now: ``frame_chunk`` texts at a time, with the progress in
+    the toolbar (a few hundred texts a second on a laptop CPU; the model's device is
+    used, so a GPU makes frames fast).
 
     Parameters
     ----------
@@ -389,6 +398,13 @@ class TunerWidget(_TrainingWidget):
         Most frames a second sent to the browser.
     max_steps_per_second : float or None, default=20
         Pace of ``start()``'s steps (``fit`` is never paced); None trains flat out.
+    compare : bool, default=False
+        Draw the starting picture (the PCA of ``X``) beside the live one; selection,
+        hover and search are shared between the two.
+    frame_chunk : int, default=256
+        Texts encoded at a time for a frame of a tuner that takes texts.
+    encoder : object with ``transform(list_of_str)``, optional
+        As in EmbeddingScatter: search by meaning, here in the tuner's embedding.
 
     Examples
     --------
@@ -407,6 +423,8 @@ class TunerWidget(_TrainingWidget):
     (300, 2)
     >>> len(w.select_doubtful(10))
     10
+    >>> w.suggestions([20, 25])[["index", "suggestion"]].shape
+    (2, 2)
     """
 
     def __init__(self, tuner, X, texts=None, y=None, store=None, *, max_fps=10, **kwargs):
@@ -454,7 +472,7 @@ class LearnerWidget(_TrainingWidget):
         One text per point, for hover, search, and an SbertLearner's input.
     pairs : (a, b, similar) index arrays, optional
         Pairs to train on from the start (e.g. from ``pairs_from_labels``).
-    store, max_fps, max_steps_per_second : as in TunerWidget.
+    store, max_fps, max_steps_per_second, compare, frame_chunk, encoder : as in TunerWidget.
 
     Examples
     --------
