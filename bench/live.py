@@ -1,13 +1,17 @@
 """TunerWidget's live loop: what a training step plus a frame costs, and how many frames a
 second reach the browser.
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/live.py [--n 100000] [--only python|browser]
+    OMP_NUM_THREADS=1 .venv/bin/python bench/live.py [--n 100000] [--only python|browser|sbert]
 
 1. Python: one step (partial_fit on 200 labels) plus one frame (transform all n points,
    project, encode, serialise as a kernel would) at n=100k, d=384, hidden_dim=200, as a
    ratio to the bare matmul X @ W1 of the same shapes, in the same process (1 thread).
 2. Browser: a TunerWidget on n points in real JupyterLab and headless Chromium, start():
    frames drawn per second, counted in the page over 15 s.
+3. SbertTuner in a TunerWidget on 2,000 fine-food reviews (20 labelled), 1 thread: seconds
+   a step (one partial_fit), seconds a full frame (every review encoded by the current
+   model, then projected and sent), and seconds from start() to the first new frame;
+   beside them the bare ``SentenceTransformer.encode`` of the same reviews.
 """
 
 from __future__ import annotations
@@ -120,6 +124,44 @@ def frames_and_steps(page, root):
     return int(root.get_attribute("data-frames")), int(kernel_stdout(page, "print(w.step)"))
 
 
+def sbert_side(n_texts, repeats):
+    import benchdata
+    import torch
+
+    from embedwidget import TunerWidget
+    from embedwidget.finetune import SbertTuner
+
+    torch.set_num_threads(1)
+    _, y_all, texts = benchdata.load("reviews")
+    texts, y_all = texts[:n_texts], y_all[:n_texts]
+    X = benchdata.encode(texts)
+    y = [None] * n_texts
+    for label in np.unique(y_all):
+        for i in np.flatnonzero(y_all == label)[:10]:
+            y[i] = str(label)
+    widget = TunerWidget(SbertTuner(random_state=0), X, texts=texts, y=y)
+    started = time.perf_counter()
+    widget.start()
+    first = widget._positions
+    while widget._positions is first and widget.running:  # the finetuned model's first frame
+        time.sleep(0.05)
+    first_frame = time.perf_counter() - started
+    widget.stop()
+    widget.max_fps = 1e-9  # steps alone: no frame is ever due
+    steps, frames = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        widget._loop.run(1)
+        steps.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        widget._frame()
+        frames.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    widget.model.learner_.sent_tfm.encode(texts, batch_size=32, show_progress_bar=False)
+    bare = time.perf_counter() - start
+    return first_frame, min(steps), min(frames), bare
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -127,9 +169,18 @@ def main():
     parser.add_argument("--hidden", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--only", choices=["python", "browser"])
+    parser.add_argument("--only", choices=["python", "browser", "sbert"])
+    parser.add_argument("--texts", type=int, default=2_000, help="reviews for --only sbert")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.only == "sbert":
+        first, step, frame, bare = sbert_side(args.texts, max(1, args.repeats // 2))
+        print(f"SbertTuner in a TunerWidget, {args.texts:,} reviews, 20 labelled, 1 thread:")
+        print(
+            f"  a step {step:.1f} s; a full frame {frame:.1f} s (bare encode {bare:.1f} s:"
+            f" ratio {frame / bare:.2f}); start() to the first new frame {first:.1f} s"
+        )
+        return
     if args.only != "browser":
         step, matmul, into, wire = python_side(args.n, args.dim, args.hidden, args.repeats)
         print(f"n={args.n:,} d={args.dim} hidden={args.hidden}, 1 thread, best of {args.repeats}:")
