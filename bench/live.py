@@ -132,9 +132,8 @@ def sbert_side(n_texts, repeats):
     from embedwidget.finetune import SbertTuner
 
     torch.set_num_threads(1)
-    _, y_all, texts = benchdata.load("reviews")
-    texts, y_all = texts[:n_texts], y_all[:n_texts]
-    X = benchdata.encode(texts)
+    X, y_all, texts = benchdata.load("reviews")
+    X, y_all, texts = X[:n_texts], y_all[:n_texts], texts[:n_texts]
     y = [None] * n_texts
     for label in np.unique(y_all):
         for i in np.flatnonzero(y_all == label)[:10]:
