@@ -3,6 +3,7 @@
 
 import createScatterplot from "regl-scatterplot";
 import { labelColors } from "./palettes.js";
+import { createRing } from "./ring.js";
 
 /** regl-scatterplot's colour options for a theme (see theme.js). */
 function themeColors(theme) {
@@ -10,8 +11,6 @@ function themeColors(theme) {
     backgroundColor: theme.background,
     pointColorActive: theme.foreground,
     pointColorHover: theme.foreground,
-    // The cross through a point rung from the list, so the eye finds it in a crowd.
-    reticleColor: [...theme.foreground.slice(0, 3), 0.45],
     lassoColor: theme.accent,
   };
 }
@@ -55,6 +54,7 @@ export function createPlot(container, n, theme, { onSelect, onHover, onLassoStar
   scatterplot.subscribe("pointOver", (index) => onHover(index));
   scatterplot.subscribe("pointOut", () => onHover(-1));
   scatterplot.subscribe("lassoStart", () => onLassoStart());
+  const ring = createRing(container, scatterplot);
 
   // regl-scatterplot refuses a draw while one runs; keep only the newest waiting frame.
   let running = null;
@@ -92,9 +92,9 @@ export function createPlot(container, n, theme, { onSelect, onHover, onLassoStar
       if (indices.length) scatterplot.select(Array.from(indices), { preventEvent: true });
       else scatterplot.deselect({ preventEvent: true });
     },
-    /** Ring point `index` as if hovered (and show the reticle once); -1 un-rings it. */
+    /** Ring point `index`; -1 un-rings it. */
     ring(index) {
-      scatterplot.hover(index, { showReticleOnce: index >= 0, preventEvent: true });
+      ring.show(index);
     },
     setTheme(theme) {
       scatterplot.set(themeColors(theme));

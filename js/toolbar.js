@@ -37,7 +37,8 @@ export function createToolbar(parent, actions) {
   const mode = document.createElement("select");
   mode.className = "ew-search-mode";
   mode.title = "Search by the words in the texts, or by meaning (the kernel encodes the query)";
-  for (const value of ["words", "meaning"]) mode.append(new Option(value, value));
+  const meaning = new Option("meaning", "meaning");
+  mode.append(new Option("words", "words"));
   mode.hidden = true;
   const setMode = (value) => {
     mode.value = value;
@@ -102,7 +103,11 @@ export function createToolbar(parent, actions) {
     /** Offer the meaning mode only when the kernel can encode a query. */
     setMeaningSearch(available) {
       mode.hidden = !available;
-      if (!available && mode.value !== "words") setMode("words");
+      if (available) mode.append(meaning);
+      else if (meaning.parentNode) {
+        if (mode.value === "meaning") setMode("words");
+        meaning.remove();
+      }
     },
     setLasso(on) {
       lasso.classList.toggle("ew-active", on);

@@ -168,6 +168,7 @@ describe("asking the kernel", () => {
   it("finds by meaning only when offered, sending one request per Enter", () => {
     const { model, $ } = mount();
     expect($(".ew-search-mode").hidden).toBe(true);
+    expect($('.ew-search-mode option[value="meaning"]')).toBeNull();
     model.set("can_search_similar", true);
     const mode = $(".ew-search-mode");
     expect(mode.hidden).toBe(false);
