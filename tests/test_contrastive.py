@@ -182,7 +182,7 @@ def test_tuner_partial_fit_batch_with_one_class_is_refused():
 def test_hand_written_gradient_matches_autograd(loss, residual):
     import torch
 
-    from embedwidget.finetune.contrastive import _SiameseHead
+    from embedwidget.finetune.contrastive_learner import _SiameseHead
 
     torch.manual_seed(0)
     head = _SiameseHead(6, 5, seed=1, device=torch.device("cpu"), residual=residual)

@@ -1,6 +1,7 @@
 """Finetune embeddings with a few labels: scikit-learn transformers on top of vectors."""
 
-from embedwidget.finetune.contrastive import ContrastiveLearner, ContrastiveTuner
+from embedwidget.finetune.contrastive import ContrastiveTuner
+from embedwidget.finetune.contrastive_learner import ContrastiveLearner
 from embedwidget.finetune.feedforward import FeedForwardTuner, ForwardFinetuner
 from embedwidget.finetune.pairs import (
     Pairs,

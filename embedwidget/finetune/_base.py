@@ -1,5 +1,12 @@
-"""What every torch estimator in embedwidget shares: pickling across devices, and the
-checks and class bookkeeping of tuners trained on labels."""
+"""What every torch estimator in embedwidget shares.
+
+- ``TorchStateMixin``: pickling across devices.
+- ``LabelledTunerMixin``: the checks and ``classes_`` bookkeeping of tuners trained on labels.
+- ``TorchHeadMixin``: device and seed, the flat parameters and their optimiser, the
+  training passes with one early-stopping rule, and the batched ``transform``.
+- ``Rows``: the rows a head trains on, dense or sparse, handed out a batch at a time.
+- ``split_validation``: the one rule for holding labelled rows back for early stopping.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,13 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from embedwidget._utils import resolve_device
+from embedwidget.finetune._adamw import FlatAdamW
+from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
+
+# Rows densified and pushed through a head at once by ``transform``.
+TRANSFORM_ROWS = 8192
+# What ``validate_data`` accepts: sparse input stays sparse until a batch is needed.
+SPARSE_FORMATS = ("csr", "csc", "coo")
 
 
 class TorchStateMixin:
@@ -43,13 +57,156 @@ class TorchStateMixin:
         super().__setstate__(state)
 
 
+class Rows:
+    """The rows of ``X`` on a torch device, handed out by index a batch at a time.
+
+    Dense input is moved to the device once. Sparse input (a CountVectorizer's or
+    TfidfVectorizer's output, often wider than memory allows densified) stays a scipy CSR
+    matrix, and only the rows a batch asks for are densified, so both give the same
+    numbers.
+    """
+
+    def __init__(self, X, device):
+        import scipy.sparse
+        import torch
+
+        self.device = device
+        self.sparse = scipy.sparse.issparse(X)
+        self._X = X.tocsr() if self.sparse else torch.from_numpy(X).to(device)
+
+    def __len__(self):
+        return self._X.shape[0]
+
+    def take(self, index):
+        """The rows at ``index`` (a 1-D integer tensor on the device), dense."""
+        import torch
+
+        if not self.sparse:
+            return self._X.index_select(0, index)
+        dense = self._X[index.cpu().numpy()].toarray()
+        return torch.from_numpy(dense).to(self.device)
+
+    def slice(self, start, stop):
+        """Rows ``start:stop``, dense."""
+        import torch
+
+        if not self.sparse:
+            return self._X[start:stop]
+        return torch.from_numpy(self._X[start:stop].toarray()).to(self.device)
+
+
+def split_validation(y, fraction, rng):
+    """Indices of the rows to train on and to hold back, stratified by ``y``.
+
+    None when the labels cannot spare them: ``fraction`` of the rows must hold one of
+    every class, and every class must keep two rows to train on (so three labelled texts,
+    one per class, train on all three, without early stopping).
+    """
+    from sklearn.model_selection import train_test_split
+
+    classes, counts = np.unique(y, return_counts=True)
+    n_val = int(np.ceil(fraction * len(y)))
+    if n_val < len(classes) or counts.min() < 3 or len(y) - n_val < 2 * len(classes):
+        return None
+    return train_test_split(np.arange(len(y)), test_size=n_val, random_state=rng, stratify=y)
+
+
+class EarlyStopping:
+    """The one early-stopping rule: after every pass, score the held-back rows with
+    ``validation_loss()``; stop once ``patience`` passes have not improved on the best,
+    and ``restore`` puts the best pass's weights back."""
+
+    def __init__(self, flat, validation_loss, patience):
+        self.flat, self.validation_loss, self.patience = flat, validation_loss, patience
+        self.scores = []
+        self.best_epoch = 0
+        self.best_flat = flat.clone()
+
+    def __call__(self, epoch, _train_loss):
+        score = self.validation_loss()
+        self.scores.append(score)
+        if score < min(self.scores[:-1], default=np.inf):
+            self.best_epoch = epoch
+            self.best_flat.copy_(self.flat)
+        return epoch - self.best_epoch >= self.patience
+
+    def restore(self):
+        self.flat.copy_(self.best_flat)
+
+
+class TorchHeadMixin(TorchStateMixin):
+    """A small torch head with flat weights, trained in passes over rows.
+
+    A subclass builds its head in ``_make_head(n_features, seed)`` (an object with
+    ``flat``, ``grad`` and ``n_out``) and maps rows with ``_head_output(x)``; this class
+    does the rest: device and seed, one ``FlatAdamW`` over the flat parameters, the passes
+    with early stopping, the loss curve, and the batched ``transform``.
+    """
+
+    def _start(self, n_features):
+        """A freshly initialised head and optimiser: what ``fit`` and a first
+        ``partial_fit`` begin with."""
+        self._device = resolve_device(self.device)
+        self._rng, seed = seed_rng(self.random_state)
+        self._head = self._make_head(n_features, seed)
+        self._optimizer = FlatAdamW(self._head.flat, self.learning_rate, self.weight_decay)
+        self.loss_curve_ = []
+        self.n_iter_ = 0
+
+    def _run(self, step, data, n_epochs, validation_loss=None, patience=None, groups=None):
+        """``n_epochs`` shuffled passes of ``step`` over the rows of ``data``.
+
+        With ``validation_loss``, training stops early by the ``EarlyStopping`` rule
+        (``patience`` passes, ``n_iter_no_change`` when None), keeps the best pass's
+        weights and records ``validation_scores_``.
+        """
+        import torch
+
+        stopper = None
+        if validation_loss is not None:
+            patience = self.n_iter_no_change if patience is None else patience
+            stopper = EarlyStopping(self._head.flat, validation_loss, patience)
+        with torch.no_grad():
+            losses = run_epochs(
+                step,
+                data,
+                batch_size=self.batch_size,
+                n_epochs=n_epochs,
+                rng=self._rng,
+                show_progress_bar=self.show_progress_bar,
+                desc=type(self).__name__,
+                after_epoch=stopper,
+                groups=groups,
+            )
+            if stopper is not None:
+                stopper.restore()
+        self.validation_scores_ = [] if stopper is None else stopper.scores
+        self.loss_curve_.extend(losses)
+        self.n_iter_ += len(losses)
+
+    def _map_rows(self, X, fn, width):
+        """``fn`` applied to ``X`` (checked, dense or sparse) ``TRANSFORM_ROWS`` at a time,
+        without gradients: a float32 array (n_samples, width)."""
+        import torch
+
+        rows = Rows(X, self._device)
+        out = np.empty((len(rows), width), dtype=np.float32)
+        with torch.no_grad():
+            for start, stop in batch_slices(len(rows), TRANSFORM_ROWS):
+                out[start:stop] = fn(rows.slice(start, stop)).cpu().numpy()
+        return out
+
+
 class LabelledTunerMixin:
     """Input checks and ``classes_`` bookkeeping for tuners trained on ``(X, y)``.
 
     ``fit`` calls ``_check_fit_data``; ``partial_fit`` calls ``_check_partial_fit_data``,
     which learns ``classes_`` on the first call and holds later calls to them. A subclass
     implements ``_initialize(X)``, called with the checked input once ``classes_`` is known.
+    ``accept_sparse`` says whether ``X`` may be a scipy sparse matrix.
     """
+
+    accept_sparse = False
 
     def _check_fit_data(self, X, y):
         self._validate_params()
@@ -77,9 +234,15 @@ class LabelledTunerMixin:
         return X, y
 
     def _check_X_y(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=np.float32, ensure_min_samples=1)
+        X, y = validate_data(
+            self, X, y, reset=reset, dtype=np.float32, ensure_min_samples=1,
+            accept_sparse=self._sparse_formats(),
+        )  # fmt: skip
         type_of_target(y, input_name="y", raise_unknown=True)
         return X, y
+
+    def _sparse_formats(self):
+        return SPARSE_FORMATS if self.accept_sparse else False
 
     def _set_classes(self, classes):
         if len(classes) < 2:
@@ -102,10 +265,13 @@ class LabelledTunerMixin:
 
     def _check_X(self, X):
         check_is_fitted(self, "classes_")
-        return validate_data(self, X, reset=False, dtype=np.float32)
+        return validate_data(
+            self, X, reset=False, dtype=np.float32, accept_sparse=self._sparse_formats()
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.input_tags.sparse = self.accept_sparse
         return tags

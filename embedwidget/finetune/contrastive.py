@@ -1,5 +1,5 @@
-"""Contrastive finetuning on top of vectors: ``ContrastiveLearner`` learns from pairs,
-``ContrastiveTuner`` samples those pairs from labels and is a scikit-learn transformer."""
+"""``ContrastiveTuner``: samples similar and dissimilar pairs from labels and trains a
+``ContrastiveLearner`` on them; a scikit-learn transformer."""
 
 from __future__ import annotations
 
@@ -8,292 +8,17 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from embedwidget._utils import resolve_device, rowwise_cosine
-from embedwidget.finetune._adamw import FlatAdamW, FlatTwoLayer
-from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
-from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
-from embedwidget.finetune.pairs import pairs_from_labels
+from embedwidget.finetune._base import LabelledTunerMixin, Rows, TorchStateMixin, split_validation
+from embedwidget.finetune._loop import seed_rng
+from embedwidget.finetune.contrastive_learner import LOSSES, ContrastiveLearner
+from embedwidget.finetune.pairs import Pairs, pairs_from_labels
 
-LOSSES = ("cosine", "contrastive")
 RESIDUAL_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)
 _SCALE_FOLDS = 5
 _SCALE_CS = (0.1, 1.0, 10.0, 100.0)
-_TRANSFORM_ROWS = 8192
-
-
-class _SiameseHead(FlatTwoLayer):
-    """x -> relu(x @ W1 + b1) @ W2 + b2 (plus x when ``residual``), one set of weights for
-    both items of a pair, with the gradient of the pair loss written by hand.
-
-    All weights live in one flat tensor (and all gradients in another) so that one fused
-    AdamW call updates everything. For a head this small the per-step overhead of
-    autograd costs about as much as the arithmetic, so the backward pass is spelled out
-    (``tests/test_contrastive.py`` checks it against autograd).
-    """
-
-    def __init__(self, n_in, n_hidden, seed, device, residual=False):
-        self.residual = residual
-        self.n_out = n_in if residual else n_hidden
-        super().__init__(n_in, n_hidden, self.n_out, seed, device)
-
-    def embed(self, x):
-        import torch
-
-        hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
-        out = torch.addmm(self.b2, hidden, self.W2)
-        return out.add_(x) if self.residual else out
-
-    def loss_and_grad(self, x, where, target, kind, margin):
-        """Summed loss of a batch of pairs; fills ``self.grad`` with its gradient / batch.
-
-        ``x`` holds the distinct items of the batch, ``where`` (2 * batch,) the row in
-        ``x`` of each pair's first items followed by each pair's second items.
-        """
-        import torch
-
-        batch = len(target)
-        # forward
-        hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
-        out = torch.addmm(self.b2, hidden, self.W2)
-        if self.residual:
-            out.add_(x)
-        norm = torch.linalg.vector_norm(out, dim=1, keepdim=True).clamp_(min=1e-12)
-        unit = out.div_(norm)  # ``out`` is not needed again
-        pair = unit.index_select(0, where).view(2, batch, -1)
-        cos = torch.sum(pair[0] * pair[1], dim=1)
-        # loss and its derivative with respect to each cosine
-        if kind == "cosine":  # regress the similarity onto the target
-            residual = cos - target
-            loss = torch.dot(residual, residual)
-            d_cos = residual.mul_(2.0 / batch)
-        else:  # pull similar pairs in, push others until their distance passes the margin
-            distance = 1.0 - cos
-            push = torch.clamp(distance.neg().add_(margin), min=0)
-            loss = torch.dot(target, distance * distance) + torch.dot(1 - target, push * push)
-            # d/dcos [t d^2 + (1 - t) push^2] = -2 t d + 2 (1 - t) push
-            d_cos = (push - target * (distance + push)).mul_(2.0 / batch)
-        # backward: cosine -> unit vectors -> raw outputs -> the two layers
-        d_unit = torch.zeros_like(unit)
-        d_cos = d_cos.unsqueeze(1)
-        d_unit.index_add_(0, where[:batch], pair[1] * d_cos)
-        d_unit.index_add_(0, where[batch:], pair[0] * d_cos)
-        radial = torch.sum(d_unit * unit, dim=1, keepdim=True)
-        d_out = d_unit.addcmul_(unit, radial, value=-1).div_(norm)
-        torch.mm(hidden.T, d_out, out=self.gW2)
-        torch.sum(d_out, 0, out=self.gb2)
-        d_hidden = torch.ops.aten.threshold_backward(torch.mm(d_out, self.W2.T), hidden, 0)
-        torch.mm(x.T, d_hidden, out=self.gW1)
-        torch.sum(d_hidden, 0, out=self.gb1)
-        return loss
-
-
-class ContrastiveLearner(TorchStateMixin, BaseEstimator):
-    """Learn a new embedding from pairs of vectors that are similar (1) or not (0).
-
-    One shared ("siamese") network maps both items of a pair; training pulls the
-    outputs of similar pairs together and pushes dissimilar ones apart. Not a pipeline
-    step (it takes two inputs); ``ContrastiveTuner`` is its pipeline form.
-
-    Parameters
-    ----------
-    shape_out : int, default=300
-        Size of the learned embedding; with ``residual=True``, the width of the hidden
-        layer instead.
-    batch_size : int, default=16
-    epochs : int, default=1
-        Passes over the pairs in ``fit``; ``partial_fit`` makes one.
-    learning_rate : float, default=2e-5
-    loss : {"cosine", "contrastive"}, default="contrastive"
-        "cosine" regresses the cosine similarity of a pair onto its target, as
-        sentence-transformers' CosineSimilarityLoss does; "contrastive" pulls similar
-        pairs together and pushes dissimilar ones until their cosine distance passes
-        ``margin``, and leaves them alone after (the default: better held-out scores in
-        ``bench/contrastive.py``).
-    margin : float, default=0.5
-        For ``loss="contrastive"``: the cosine distance past which dissimilar pairs stop
-        being pushed.
-    weight_decay : float, default=0.0
-    residual : bool, default=False
-        Learn a correction rather than a new embedding: ``transform`` returns
-        ``x + f(x)``, with the input's own dimension, so what the labels say nothing
-        about stays as it was.
-    random_state : int, RandomState or None, default=None
-    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
-    show_progress_bar : bool or None, default=None
-        None shows a bar once ``fit`` has run for two seconds.
-
-    Attributes
-    ----------
-    n_features_in_ : int
-    loss_curve_ : list of float
-        Mean loss of every pass made so far.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from embedwidget.finetune import ContrastiveLearner
-    >>> rng = np.random.default_rng(0)
-    >>> X1, X2 = rng.normal(size=(2, 40, 8)).astype("float32")
-    >>> y = (X1[:, 0] * X2[:, 0] > 0).astype(float)
-    >>> learner = ContrastiveLearner(shape_out=4, epochs=5, random_state=0).fit(X1, X2, y)
-    >>> learner.transform(X1).shape
-    (40, 4)
-    """
-
-    _parameter_constraints = {
-        "shape_out": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions(set(LOSSES))],
-        "margin": [Interval(Real, 0, 2, closed="right")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "residual": ["boolean"],
-        "random_state": ["random_state"],
-        "device": [str, None],
-        "show_progress_bar": ["boolean", None],
-    }
-
-    def __init__(
-        self,
-        shape_out=300,
-        batch_size=16,
-        epochs=1,
-        learning_rate=2e-5,
-        loss="contrastive",
-        margin=0.5,
-        weight_decay=0.0,
-        residual=False,
-        random_state=None,
-        device="auto",
-        show_progress_bar=None,
-    ):
-        self.shape_out = shape_out
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.learning_rate = learning_rate
-        self.loss = loss
-        self.margin = margin
-        self.weight_decay = weight_decay
-        self.residual = residual
-        self.random_state = random_state
-        self.device = device
-        self.show_progress_bar = show_progress_bar
-
-    def fit(self, X1, X2, y):
-        """Train from scratch on pairs ``(X1[i], X2[i])`` with targets ``y`` in [0, 1]."""
-        return self._fit(X1, X2, y)
-
-    def _fit(self, X1, X2, y, after_epoch=None):
-        self._validate_params()
-        X1, X2, y = self._check_pairs(X1, X2, y, reset=True)
-        self._initialize(X1.shape[1])
-        self._train(X1, X2, y, self.epochs, after_epoch)
-        return self
-
-    def partial_fit(self, X1, X2, y):
-        """One pass over the given pairs, keeping weights and optimiser state."""
-        first = not hasattr(self, "_head")
-        if first:
-            self._validate_params()
-        X1, X2, y = self._check_pairs(X1, X2, y, reset=first)
-        if first:
-            self._initialize(X1.shape[1])
-        self._train(X1, X2, y, 1)
-        return self
-
-    def transform(self, X):
-        """The learned embedding of ``X``: float32 array (n_samples, shape_out), or
-        (n_samples, n_features) with ``residual=True``."""
-        import torch
-
-        check_is_fitted(self, "_head")
-        X = validate_data(self, X, reset=False, dtype=np.float32)
-        out = np.empty((len(X), self._head.n_out), dtype=np.float32)
-        with torch.no_grad():
-            for start, stop in batch_slices(len(X), _TRANSFORM_ROWS):
-                x = torch.from_numpy(X[start:stop]).to(self._device)
-                out[start:stop] = self._head.embed(x).cpu().numpy()
-        return out
-
-    def predict(self, X1, X2):
-        """Cosine similarity of each pair in the learned embedding."""
-        return rowwise_cosine(self.transform(X1), self.transform(X2))
-
-    def _check_pairs(self, X1, X2, y, reset):
-        X1 = check_array(X1, dtype=np.float32, input_name="X1")
-        X2 = check_array(X2, dtype=np.float32, input_name="X2")
-        y = check_array(y, ensure_2d=False, dtype=np.float32, input_name="y")
-        if y.ndim != 1:
-            raise ValueError(f"y must be 1-D, one target per pair; got shape {y.shape}.")
-        if not len(X1) == len(X2) == len(y):
-            raise ValueError(
-                f"X1, X2 and y must have one row per pair; got {len(X1)}, {len(X2)} and {len(y)}."
-            )
-        if X1.shape[1] != X2.shape[1]:
-            raise ValueError(
-                f"X1 and X2 must have the same number of features; got {X1.shape[1]} and "
-                f"{X2.shape[1]}."
-            )
-        if ((y < 0) | (y > 1)).any():
-            raise ValueError(
-                f"y must lie in [0, 1] (1: similar, 0: dissimilar); got values from "
-                f"{y.min():g} to {y.max():g}."
-            )
-        validate_data(self, X1, reset=reset, skip_check_array=True)
-        return X1, X2, y
-
-    def _initialize(self, n_features):
-        self._device = resolve_device(self.device)
-        self._rng, seed = seed_rng(self.random_state)
-        self._head = _SiameseHead(
-            n_features, self.shape_out, seed, self._device, residual=self.residual
-        )
-        self._optimizer = FlatAdamW(self._head.flat, self.learning_rate, self.weight_decay)
-        self.loss_curve_ = []
-        self.n_iter_ = 0
-
-    def _train(self, X1, X2, y, epochs, after_epoch=None):
-        """Train on pairs, embedding each distinct item of a minibatch once.
-
-        Pairs repeat their items (an anchor is paired with several partners), so the
-        rows are deduplicated once, pairs of the same first item are kept in the same
-        minibatch, and every step embeds only the distinct items it touches.
-        """
-        import torch
-
-        head, optimizer = self._head, self._optimizer
-        loss_kind, margin = self.loss, self.margin
-        n = len(X1)
-        items, inverse = np.unique(np.concatenate([X1, X2]), axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        items_t = torch.from_numpy(items).to(self._device)
-
-        def step(first, second, target):
-            needed, where = torch.unique(torch.cat([first, second]), return_inverse=True)
-            loss = head.loss_and_grad(
-                items_t.index_select(0, needed), where, target, loss_kind, margin
-            )
-            optimizer.step(head.grad)
-            return loss
-
-        data = [torch.from_numpy(a).to(self._device) for a in (inverse[:n], inverse[n:], y)]
-        with torch.no_grad():
-            losses = run_epochs(
-                step,
-                data,
-                batch_size=self.batch_size,
-                n_epochs=epochs,
-                rng=self._rng,
-                show_progress_bar=self.show_progress_bar,
-                desc=type(self).__name__,
-                after_epoch=after_epoch,
-                groups=inverse[:n],
-            )
-        self.loss_curve_.extend(losses)
-        self.n_iter_ += len(losses)
+# Training items the held-back items are compared with, at most, for early stopping.
+_MAX_REFERENCE = 2048
 
 
 class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, BaseEstimator):
@@ -440,24 +165,20 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         return self
 
     def _fit_learner(self, X, y):
-        held_back = self._split_validation(X, y) if self.early_stopping else None
-        if held_back is not None:
-            X, y, X_val, y_val = held_back
-        X1, X2, similar = self._sample_pairs(X, y)
-        if held_back is None:
-            self.learner_.fit(X1, X2, similar)
-            self.validation_scores_ = []
-            return
-        stopper = _EarlyStopper(self, X, y, X_val, y_val)
-        self.learner_._fit(X1, X2, similar, after_epoch=stopper)
-        stopper.restore_best()
-        self.validation_scores_ = stopper.scores
+        rows = Rows(X, self.learner_._device)
+        split = None
+        if self.early_stopping:
+            split = split_validation(y, self.validation_fraction, self._rng)
+        train = np.arange(len(y)) if split is None else split[0]
+        pairs = self._sample_pairs(y, train)
+        validation_loss = None if split is None else self._validation_loss(rows, y, *split)
+        self.learner_._train_pairs(rows, pairs, self.epochs, validation_loss, self.n_iter_no_change)
 
     def partial_fit(self, X, y, classes=None):
         """Sample fresh pairs from this batch and make one pass over them. Returns self."""
         X, y = self._check_partial_fit_data(X, y, classes)
-        X1, X2, similar = self._sample_pairs(X, y)
-        self.learner_.partial_fit(X1, X2, similar)
+        rows = Rows(X, self.learner_._device)
+        self.learner_._train_pairs(rows, self._sample_pairs(y, np.arange(len(y))), 1)
         self.residual_scale_ = 1.0
         return self
 
@@ -511,6 +232,10 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     def loss_curve_(self):
         return self.learner_.loss_curve_
 
+    @property
+    def validation_scores_(self):
+        return self.learner_.validation_scores_
+
     def _initialize(self, X):
         self._rng, seed = seed_rng(self.random_state)
         self.learner_ = ContrastiveLearner(
@@ -526,81 +251,46 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
             device=self.device,
             show_progress_bar=self.show_progress_bar,
         )
+        self.learner_._begin(X.shape[1])
 
-    def _sample_pairs(self, X, y):
-        if len(np.unique(y)) < 2:
+    def _sample_pairs(self, y, subset):
+        """Pairs among the items ``subset``, as indices into all of ``y``."""
+        y_subset = y[subset]
+        if len(np.unique(y_subset)) < 2:
             raise ValueError(
                 "this batch holds a single class; dissimilar pairs need items of at least "
                 "two classes in the same batch."
             )
-        pairs = pairs_from_labels(y, n_pos=1, n_neg=self.n_neg, random_state=self._rng)
-        return X[pairs.first], X[pairs.second], pairs.similar
+        pairs = pairs_from_labels(y_subset, n_pos=1, n_neg=self.n_neg, random_state=self._rng)
+        return Pairs(subset[pairs.first], subset[pairs.second], pairs.similar)
 
-    def _split_validation(self, X, y):
-        """Training and held-back items, stratified; None when a class cannot spare one."""
-        from sklearn.model_selection import train_test_split
+    def _validation_loss(self, rows, y, train, held_back):
+        """The pair loss between held-back items and training items, for early stopping.
 
-        classes, counts = np.unique(y, return_counts=True)
-        n_val = int(np.ceil(self.validation_fraction * len(y)))
-        if counts.min() < 3 or n_val < len(classes) or len(y) - n_val < 2 * len(classes):
-            return None
-        X, X_val, y, y_val = train_test_split(
-            X, y, test_size=n_val, random_state=self._rng, stratify=y
-        )
-        return X, y, X_val, y_val
-
-
-class _EarlyStopper:
-    """After each pass, the pair loss between held-back items and training items.
-
-    Every held-back item is compared with (up to ``_MAX_REFERENCE``) training items, all
-    pairs at once: same class similar, other class dissimilar. Similar and dissimilar
-    pairs are weighted 1 to ``n_neg``, as in the sampled training pairs.
-    """
-
-    _MAX_REFERENCE = 2048
-
-    def __init__(self, tuner, X, y, X_val, y_val):
+        Every held-back item is compared with (up to ``_MAX_REFERENCE``) training items,
+        all pairs at once: same class similar, other class dissimilar. Similar and
+        dissimilar pairs are weighted 1 to ``n_neg``, as in the sampled training pairs.
+        """
         import torch
 
-        learner = tuner.learner_
-        rng = tuner._rng
-        if len(X) > self._MAX_REFERENCE:
-            keep = rng.choice(len(X), self._MAX_REFERENCE, replace=False)
-            X, y = X[keep], y[keep]
-        self.tuner, self.learner = tuner, learner
-        self.n_neg = tuner.n_neg
-        self.X, self.X_val = X, X_val
-        self.same = np.asarray(y_val)[:, None] == np.asarray(y)[None, :]
-        self.scores = []
-        self.best = (np.inf, -1)
-        self._best_flat = None
-        self._torch = torch
-
-    def __call__(self, epoch, _train_loss):
-        torch = self._torch
-        learner = self.learner
-        head, device = learner._head, learner._device
-        if self._best_flat is None:
-            self._best_flat = head.flat.clone()
-            self._same = torch.from_numpy(self.same).to(device)
-            self._ref = torch.from_numpy(self.X).to(device)
-            self._val = torch.from_numpy(self.X_val).to(device)
+        if len(train) > _MAX_REFERENCE:
+            train = self._rng.choice(train, _MAX_REFERENCE, replace=False)
+        learner, device = self.learner_, self.learner_._device
+        same = torch.from_numpy(y[held_back][:, None] == y[train][None, :]).to(device)
+        reference = rows.take(torch.from_numpy(train).to(device))
+        val = rows.take(torch.from_numpy(held_back).to(device))
         normalize = torch.nn.functional.normalize
-        cos = normalize(head.embed(self._val), dim=1) @ normalize(head.embed(self._ref), dim=1).T
-        losses = _pair_losses(learner.loss, cos, self._same.float(), learner.margin)
-        score = losses[self._same].mean().item() if self.same.any() else 0.0
-        score += self.n_neg * losses[~self._same].mean().item()
-        score /= 1 + self.n_neg
-        self.scores.append(score)
-        if score < self.best[0]:
-            self.best = (score, epoch)
-            self._best_flat.copy_(head.flat)
-        return epoch - self.best[1] >= self.tuner.n_iter_no_change
+        n_neg = self.n_neg
 
-    def restore_best(self):
-        if self._best_flat is not None:
-            self.learner._head.flat.copy_(self._best_flat)
+        def loss():
+            head = learner._head
+            cos = normalize(head.embed(val), dim=1) @ normalize(head.embed(reference), dim=1).T
+            losses = _pair_losses(learner.loss, cos, same.float(), learner.margin)
+            score = losses[same].mean().item() if same.any() else 0.0
+            score += n_neg * losses[~same].mean().item()
+            return score / (1 + n_neg)
+
+        return loss
 
 
 def _pair_losses(kind, cos, target, margin):

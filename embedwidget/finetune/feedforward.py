@@ -9,13 +9,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from embedwidget._utils import resolve_device
-from embedwidget.finetune._adamw import FlatAdamW, FlatTwoLayer
-from embedwidget.finetune._base import LabelledTunerMixin, TorchStateMixin
-from embedwidget.finetune._loop import batch_slices, run_epochs, seed_rng
+from embedwidget.finetune._adamw import FlatTwoLayer
+from embedwidget.finetune._base import LabelledTunerMixin, Rows, TorchHeadMixin, split_validation
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
-_TRANSFORM_ROWS = 8192
 
 
 class _Head(FlatTwoLayer):
@@ -70,7 +67,7 @@ class _Head(FlatTwoLayer):
         return loss
 
 
-class FeedForwardTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, BaseEstimator):
+class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, BaseEstimator):
     """Finetune embeddings towards labels with a small feed-forward network.
 
     The network maps each vector through one hidden layer to class logits and is
@@ -179,10 +176,17 @@ class FeedForwardTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     def fit(self, X, y):
         """Train from scratch for ``n_epochs`` passes. Returns self."""
         X, y = self._check_fit_data(X, y)
-        X_val = y_val = None
-        if self.early_stopping:
-            X, y, X_val, y_val = self._split_validation(X, y)
-        self._train(X, y, self.n_epochs, X_val, y_val)
+        rows = Rows(X, self._device)
+        split = (
+            split_validation(y, self.validation_fraction, self._rng)
+            if self.early_stopping
+            else None
+        )
+        if split is None:
+            self._train(rows, y, self.n_epochs)
+            return self
+        train, held_back = split
+        self._train(rows, y, self.n_epochs, train, self._validation_loss(rows, y, held_back))
         return self
 
     def partial_fit(self, X, y, classes=None):
@@ -193,19 +197,16 @@ class FeedForwardTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         Returns self.
         """
         X, y = self._check_partial_fit_data(X, y, classes)
-        self._train(X, y, 1)
+        self._train(Rows(X, self._device), y, 1)
         return self
 
     def _initialize(self, X):
-        n_features = X.shape[1]
-        self._device = resolve_device(self.device)
-        self._rng, seed = seed_rng(self.random_state)
-        self._head = _Head(
+        self._start(X.shape[1])
+
+    def _make_head(self, n_features, seed):
+        return _Head(
             n_features, self.hidden_dim, len(self.classes_), self.activation, seed, self._device
         )
-        self._optimizer = FlatAdamW(self._head.flat, self.learning_rate, self.weight_decay)
-        self.loss_curve_ = []
-        self.n_iter_ = 0
 
     def _one_hot(self, y):
         """One row per sample, 1.0 in the column of its class, as a tensor on the device."""
@@ -214,103 +215,43 @@ class FeedForwardTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         codes = torch.from_numpy(self._encode_labels(y)).to(self._device)
         return torch.nn.functional.one_hot(codes, len(self.classes_)).float()
 
-    def _split_validation(self, X, y):
-        from sklearn.model_selection import train_test_split
-
-        _, counts = np.unique(y, return_counts=True)
-        n_val = int(np.ceil(self.validation_fraction * len(y)))
-        stratify = y if counts.min() >= 2 and n_val >= len(counts) else None
-        X, X_val, y, y_val = train_test_split(
-            X,
-            y,
-            test_size=self.validation_fraction,
-            random_state=self._rng,
-            stratify=stratify,
-        )
-        return X, y, X_val, y_val
-
-    def _train(self, X, y, n_epochs, X_val=None, y_val=None):
+    def _train(self, rows, y, n_epochs, train=None, validation_loss=None):
+        """Passes over the rows ``train`` (all when None) of ``rows``."""
         import torch
 
-        head = self._head
-        X_t = torch.from_numpy(X).to(self._device)
-        Y_t = self._one_hot(y)
-        optimizer = self._optimizer
+        head, optimizer = self._head, self._optimizer
+        train = np.arange(len(y)) if train is None else train
+        index = torch.from_numpy(train).to(self._device)
 
-        def step(xb, yb):
-            loss = head.loss_and_grad(xb, yb)
+        def step(ib, yb):
+            loss = head.loss_and_grad(rows.take(ib), yb)
             optimizer.step(head.grad)
             return loss
 
-        after_epoch = None
-        if X_val is not None:
-            after_epoch = self._early_stopper(X_val, y_val)
-        with torch.no_grad():
-            losses = run_epochs(
-                step,
-                (X_t, Y_t),
-                batch_size=self.batch_size,
-                n_epochs=n_epochs,
-                rng=self._rng,
-                show_progress_bar=self.show_progress_bar,
-                desc=type(self).__name__,
-                after_epoch=after_epoch,
-            )
-        if X_val is not None:
-            head.flat.copy_(self._best_flat)
-            del self._best_flat
-        self.loss_curve_.extend(losses)
-        self.n_iter_ += len(losses)
+        self._run(step, (index, self._one_hot(y[train])), n_epochs, validation_loss)
 
-    def _early_stopper(self, X_val, y_val):
+    def _validation_loss(self, rows, y, held_back):
+        """Mean cross-entropy of the held-back rows, for early stopping."""
         import torch
 
-        head = self._head
-        X_v = torch.from_numpy(X_val).to(self._device)
-        Y_v = self._one_hot(y_val)
-        self.validation_scores_ = []
-        best = {"loss": np.inf, "epoch": 0}
-        self._best_flat = head.flat.clone()
+        x = rows.take(torch.from_numpy(held_back).to(self._device))
+        onehot = self._one_hot(y[held_back])
 
-        def after_epoch(epoch, _train_loss):
-            log_p = torch.log_softmax(head.logits(X_v), dim=1)
-            loss = -torch.mul(log_p, Y_v).sum().item() / len(X_v)
-            self.validation_scores_.append(loss)
-            if loss < best["loss"]:
-                best.update(loss=loss, epoch=epoch)
-                self._best_flat.copy_(head.flat)
-            return epoch - best["epoch"] >= self.n_iter_no_change
+        def loss():
+            log_p = torch.log_softmax(self._head.logits(x), dim=1)
+            return -torch.mul(log_p, onehot).sum().item() / len(x)
 
-        return after_epoch
+        return loss
 
     # -- using the fitted head -------------------------------------------------------
 
     def transform(self, X):
         """The hidden layer for ``X``: float32 array of shape (n_samples, hidden_dim)."""
-        X = self._check_X(X)
-        out = np.empty((len(X), self.hidden_dim), dtype=np.float32)
-        import torch
-
-        with torch.no_grad():
-            for start, stop in batch_slices(len(X), _TRANSFORM_ROWS):
-                x = torch.from_numpy(X[start:stop]).to(self._device)
-                if self._device.type == "cpu":
-                    self._head.hidden(x, out=torch.from_numpy(out[start:stop]))
-                else:
-                    out[start:stop] = self._head.hidden(x).cpu().numpy()
-        return out
+        return self._map_rows(self._check_X(X), self._head.hidden, self.hidden_dim)
 
     def decision_function(self, X):
         """Class logits, shape (n_samples, n_classes)."""
-        X = self._check_X(X)
-        import torch
-
-        with torch.no_grad():
-            parts = [
-                self._head.logits(torch.from_numpy(X[start:stop]).to(self._device)).cpu()
-                for start, stop in batch_slices(len(X), _TRANSFORM_ROWS)
-            ]
-        return torch.cat(parts).numpy()
+        return self._map_rows(self._check_X(X), self._head.logits, len(self.classes_))
 
     def predict_proba(self, X):
         """Class probabilities from the head, shape (n_samples, n_classes)."""

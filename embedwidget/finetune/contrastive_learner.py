@@ -1,0 +1,270 @@
+"""``ContrastiveLearner``: a siamese head trained on pairs of vectors that are similar or not."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from embedwidget._utils import rowwise_cosine
+from embedwidget.finetune._adamw import FlatTwoLayer
+from embedwidget.finetune._base import Rows, TorchHeadMixin
+from embedwidget.finetune.pairs import Pairs
+
+LOSSES = ("cosine", "contrastive")
+
+
+class _SiameseHead(FlatTwoLayer):
+    """x -> relu(x @ W1 + b1) @ W2 + b2 (plus x when ``residual``), one set of weights for
+    both items of a pair, with the gradient of the pair loss written by hand.
+
+    All weights live in one flat tensor (and all gradients in another) so that one fused
+    AdamW call updates everything. For a head this small the per-step overhead of
+    autograd costs about as much as the arithmetic, so the backward pass is spelled out
+    (``tests/test_contrastive.py`` checks it against autograd).
+    """
+
+    def __init__(self, n_in, n_hidden, seed, device, residual=False):
+        self.residual = residual
+        self.n_out = n_in if residual else n_hidden
+        super().__init__(n_in, n_hidden, self.n_out, seed, device)
+
+    def embed(self, x):
+        import torch
+
+        hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
+        out = torch.addmm(self.b2, hidden, self.W2)
+        return out.add_(x) if self.residual else out
+
+    def loss_and_grad(self, x, where, target, kind, margin):
+        """Summed loss of a batch of pairs; fills ``self.grad`` with its gradient / batch.
+
+        ``x`` holds the distinct items of the batch, ``where`` (2 * batch,) the row in
+        ``x`` of each pair's first items followed by each pair's second items.
+        """
+        import torch
+
+        batch = len(target)
+        # forward
+        hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
+        out = torch.addmm(self.b2, hidden, self.W2)
+        if self.residual:
+            out.add_(x)
+        norm = torch.linalg.vector_norm(out, dim=1, keepdim=True).clamp_(min=1e-12)
+        unit = out.div_(norm)  # ``out`` is not needed again
+        pair = unit.index_select(0, where).view(2, batch, -1)
+        cos = torch.sum(pair[0] * pair[1], dim=1)
+        # loss and its derivative with respect to each cosine
+        if kind == "cosine":  # regress the similarity onto the target
+            residual = cos - target
+            loss = torch.dot(residual, residual)
+            d_cos = residual.mul_(2.0 / batch)
+        else:  # pull similar pairs in, push others until their distance passes the margin
+            distance = 1.0 - cos
+            push = torch.clamp(distance.neg().add_(margin), min=0)
+            loss = torch.dot(target, distance * distance) + torch.dot(1 - target, push * push)
+            # d/dcos [t d^2 + (1 - t) push^2] = -2 t d + 2 (1 - t) push
+            d_cos = (push - target * (distance + push)).mul_(2.0 / batch)
+        # backward: cosine -> unit vectors -> raw outputs -> the two layers
+        d_unit = torch.zeros_like(unit)
+        d_cos = d_cos.unsqueeze(1)
+        d_unit.index_add_(0, where[:batch], pair[1] * d_cos)
+        d_unit.index_add_(0, where[batch:], pair[0] * d_cos)
+        radial = torch.sum(d_unit * unit, dim=1, keepdim=True)
+        d_out = d_unit.addcmul_(unit, radial, value=-1).div_(norm)
+        torch.mm(hidden.T, d_out, out=self.gW2)
+        torch.sum(d_out, 0, out=self.gb2)
+        d_hidden = torch.ops.aten.threshold_backward(torch.mm(d_out, self.W2.T), hidden, 0)
+        torch.mm(x.T, d_hidden, out=self.gW1)
+        torch.sum(d_hidden, 0, out=self.gb1)
+        return loss
+
+
+class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
+    """Learn a new embedding from pairs of vectors that are similar (1) or not (0).
+
+    One shared ("siamese") network maps both items of a pair; training pulls the
+    outputs of similar pairs together and pushes dissimilar ones apart. Not a pipeline
+    step (it takes two inputs); ``ContrastiveTuner`` is its pipeline form.
+
+    Parameters
+    ----------
+    shape_out : int, default=300
+        Size of the learned embedding; with ``residual=True``, the width of the hidden
+        layer instead.
+    batch_size : int, default=16
+    epochs : int, default=1
+        Passes over the pairs in ``fit``; ``partial_fit`` makes one.
+    learning_rate : float, default=2e-5
+    loss : {"cosine", "contrastive"}, default="contrastive"
+        "cosine" regresses the cosine similarity of a pair onto its target, as
+        sentence-transformers' CosineSimilarityLoss does; "contrastive" pulls similar
+        pairs together and pushes dissimilar ones until their cosine distance passes
+        ``margin``, and leaves them alone after (the default: better held-out scores in
+        ``bench/contrastive.py``).
+    margin : float, default=0.5
+        For ``loss="contrastive"``: the cosine distance past which dissimilar pairs stop
+        being pushed.
+    weight_decay : float, default=0.0
+    residual : bool, default=False
+        Learn a correction rather than a new embedding: ``transform`` returns
+        ``x + f(x)``, with the input's own dimension, so what the labels say nothing
+        about stays as it was.
+    random_state : int, RandomState or None, default=None
+    device : {"auto", "cpu", "cuda", "mps"}, default="auto"
+    show_progress_bar : bool or None, default=None
+        None shows a bar once ``fit`` has run for two seconds.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    loss_curve_ : list of float
+        Mean loss of every pass made so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedwidget.finetune import ContrastiveLearner
+    >>> rng = np.random.default_rng(0)
+    >>> X1, X2 = rng.normal(size=(2, 40, 8)).astype("float32")
+    >>> y = (X1[:, 0] * X2[:, 0] > 0).astype(float)
+    >>> learner = ContrastiveLearner(shape_out=4, epochs=5, random_state=0).fit(X1, X2, y)
+    >>> learner.transform(X1).shape
+    (40, 4)
+    """
+
+    _parameter_constraints = {
+        "shape_out": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [StrOptions(set(LOSSES))],
+        "margin": [Interval(Real, 0, 2, closed="right")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "residual": ["boolean"],
+        "random_state": ["random_state"],
+        "device": [str, None],
+        "show_progress_bar": ["boolean", None],
+    }
+
+    def __init__(
+        self,
+        shape_out=300,
+        batch_size=16,
+        epochs=1,
+        learning_rate=2e-5,
+        loss="contrastive",
+        margin=0.5,
+        weight_decay=0.0,
+        residual=False,
+        random_state=None,
+        device="auto",
+        show_progress_bar=None,
+    ):
+        self.shape_out = shape_out
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.margin = margin
+        self.weight_decay = weight_decay
+        self.residual = residual
+        self.random_state = random_state
+        self.device = device
+        self.show_progress_bar = show_progress_bar
+
+    def fit(self, X1, X2, y):
+        """Train from scratch on pairs ``(X1[i], X2[i])`` with targets ``y`` in [0, 1]."""
+        self._validate_params()
+        items, pairs = self._check_pairs(X1, X2, y, reset=True)
+        self._begin(items.shape[1])
+        self._train_pairs(Rows(items, self._device), pairs, self.epochs)
+        return self
+
+    def partial_fit(self, X1, X2, y):
+        """One pass over the given pairs, keeping weights and optimiser state."""
+        first = not hasattr(self, "_head")
+        if first:
+            self._validate_params()
+        items, pairs = self._check_pairs(X1, X2, y, reset=first)
+        if first:
+            self._begin(items.shape[1])
+        self._train_pairs(Rows(items, self._device), pairs, 1)
+        return self
+
+    def transform(self, X):
+        """The learned embedding of ``X``: float32 array (n_samples, shape_out), or
+        (n_samples, n_features) with ``residual=True``."""
+        check_is_fitted(self, "_head")
+        X = validate_data(self, X, reset=False, dtype=np.float32)
+        return self._map_rows(X, self._head.embed, self._head.n_out)
+
+    def predict(self, X1, X2):
+        """Cosine similarity of each pair in the learned embedding."""
+        return rowwise_cosine(self.transform(X1), self.transform(X2))
+
+    def _check_pairs(self, X1, X2, y, reset):
+        """The distinct items of ``X1`` and ``X2`` and the pairs as indices into them.
+
+        Pairs repeat their items (an anchor is paired with several partners), so the
+        items are de-duplicated here, once, and training embeds each distinct item of a
+        minibatch once.
+        """
+        X1 = check_array(X1, dtype=np.float32, input_name="X1")
+        X2 = check_array(X2, dtype=np.float32, input_name="X2")
+        y = check_array(y, ensure_2d=False, dtype=np.float32, input_name="y")
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D, one target per pair; got shape {y.shape}.")
+        if not len(X1) == len(X2) == len(y):
+            raise ValueError(
+                f"X1, X2 and y must have one row per pair; got {len(X1)}, {len(X2)} and {len(y)}."
+            )
+        if X1.shape[1] != X2.shape[1]:
+            raise ValueError(
+                f"X1 and X2 must have the same number of features; got {X1.shape[1]} and "
+                f"{X2.shape[1]}."
+            )
+        if ((y < 0) | (y > 1)).any():
+            raise ValueError(
+                f"y must lie in [0, 1] (1: similar, 0: dissimilar); got values from "
+                f"{y.min():g} to {y.max():g}."
+            )
+        validate_data(self, X1, reset=reset, skip_check_array=True)
+        items, inverse = np.unique(np.concatenate([X1, X2]), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        return items, Pairs(inverse[: len(y)], inverse[len(y) :], y)
+
+    def _begin(self, n_features):
+        """A fresh head for ``n_features``-wide items, for ``fit`` or a tuner's training."""
+        self.n_features_in_ = n_features
+        self._start(n_features)
+
+    def _make_head(self, n_features, seed):
+        return _SiameseHead(n_features, self.shape_out, seed, self._device, self.residual)
+
+    def _train_pairs(self, rows, pairs, epochs, validation_loss=None, patience=None):
+        """Passes over ``pairs``, indices into ``rows`` (a ``Rows``); early stopping as
+        ``TorchHeadMixin._run`` does it.
+
+        Pairs of the same first item are kept in the same minibatch, and every step
+        embeds only the distinct items it touches.
+        """
+        import torch
+
+        head, optimizer = self._head, self._optimizer
+        loss_kind, margin = self.loss, self.margin
+
+        def step(first, second, target):
+            needed, where = torch.unique(torch.cat([first, second]), return_inverse=True)
+            loss = head.loss_and_grad(rows.take(needed), where, target, loss_kind, margin)
+            optimizer.step(head.grad)
+            return loss
+
+        data = [
+            torch.from_numpy(np.asarray(a)).to(self._device)
+            for a in (pairs.first, pairs.second, np.asarray(pairs.similar, dtype=np.float32))
+        ]
+        self._run(step, data, epochs, validation_loss, patience, groups=pairs.first)
