@@ -76,7 +76,9 @@ export function createToolbar(parent, actions) {
   });
   labelRow.append(legend, newLabel, button("Label", "Label the selection with the new label", addLabel));
 
-  const pairRow = row("ew-pairs");
+  // The pair maker shares the labels' row (wrapping onto its own line when narrow).
+  const pairs = document.createElement("span");
+  pairs.className = "ew-pairs";
   const sideA = button("Set side A", "Remember the selection as side A of the pairs", () =>
     actions.setSideA(),
   );
@@ -88,13 +90,14 @@ export function createToolbar(parent, actions) {
   );
   const plan = document.createElement("span");
   plan.className = "ew-plan";
-  pairRow.append(sideA, similar, dissimilar, plan);
+  pairs.append(sideA, similar, dissimilar, plan);
+  labelRow.append(pairs);
 
   const message = document.createElement("div");
   message.className = "ew-message";
   message.setAttribute("role", "status");
 
-  parent.append(top, labelRow, pairRow, message);
+  parent.append(top, labelRow, message);
 
   return {
     search,
