@@ -23,8 +23,8 @@ function row(className) {
   return div;
 }
 
-export function createToolbar(parent, actions) {
-  const top = row("ew-top");
+/** The search box and its mode (words | meaning; meaning only once `setMeaningSearch(true)`). */
+function createSearch(actions) {
   const search = document.createElement("input");
   search.type = "search";
   search.className = "ew-search";
@@ -37,9 +37,9 @@ export function createToolbar(parent, actions) {
   const mode = document.createElement("select");
   mode.className = "ew-search-mode";
   mode.title = "Search by the words in the texts, or by meaning (the kernel encodes the query)";
-  const meaning = new Option("meaning", "meaning");
   mode.append(new Option("words", "words"));
   mode.hidden = true;
+  const meaning = new Option("meaning", "meaning");
   const setMode = (value) => {
     mode.value = value;
     search.placeholder = PLACEHOLDERS[value];
@@ -47,6 +47,23 @@ export function createToolbar(parent, actions) {
   };
   mode.addEventListener("change", () => setMode(mode.value));
   mode.addEventListener("keydown", (event) => event.stopPropagation());
+  return {
+    search,
+    mode,
+    setMeaningSearch(available) {
+      mode.hidden = !available;
+      if (available) mode.append(meaning);
+      else if (meaning.parentNode) {
+        if (mode.value === "meaning") setMode("words");
+        meaning.remove();
+      }
+    },
+  };
+}
+
+export function createToolbar(parent, actions) {
+  const top = row("ew-top");
+  const { search, mode, setMeaningSearch } = createSearch(actions);
   const lasso = button("Lasso", "Drag to lasso (L); Shift-drag adds to the selection", () =>
     actions.toggleLasso(),
   );
@@ -104,14 +121,7 @@ export function createToolbar(parent, actions) {
     mode,
     newLabel,
     /** Offer the meaning mode only when the kernel can encode a query. */
-    setMeaningSearch(available) {
-      mode.hidden = !available;
-      if (available) mode.append(meaning);
-      else if (meaning.parentNode) {
-        if (mode.value === "meaning") setMode("words");
-        meaning.remove();
-      }
-    },
+    setMeaningSearch,
     setLasso(on) {
       lasso.classList.toggle("ew-active", on);
     },
