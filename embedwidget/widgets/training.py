@@ -4,7 +4,8 @@ pairs made by hand join the next training step.
 One training step is one ``partial_fit`` on everything labelled (or paired) so far, read
 from the annotation store at the start of the step: a label made while a step runs is
 in the store, so the next step uses it, whatever the timing. Frames (transform, project,
-send) are throttled to ``max_fps``; the browser animates between them.
+send) are paced by ``max_fps`` and a budget of bytes a second; the browser animates
+between them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sklearn import config_context
 
 from embedwidget.projection import Projector
 from embedwidget.widgets.doubt import doubt, pick_doubtful
-from embedwidget.widgets.loop import TrainingLoop
+from embedwidget.widgets.loop import FramePacer, TrainingLoop
 from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding, _check_indices
 from embedwidget.widgets.serializers import indices_from_bytes
 
@@ -50,13 +51,13 @@ class _TrainingWidget(EmbeddingScatter):
         *,
         max_fps=10,
         max_steps_per_second=20,
+        max_bytes_per_second=8_000_000,
         compare=False,
         frame_chunk=256,
         **kwargs,
     ):
         X = np.ascontiguousarray(_check_embedding(X), dtype=np.float32)
-        if not max_fps > 0:
-            raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
+        self._pacer = FramePacer(max_fps, max_bytes_per_second)
         if compare and X.shape[1] == 2:
             raise ValueError(
                 "compare=True draws the PCA picture of X beside the tuned one, but X is "
@@ -79,9 +80,8 @@ class _TrainingWidget(EmbeddingScatter):
             on_error=self._show_error,
         )
         self._X = X
-        self.max_fps = max_fps
-        self._last_frame = 0.0
         self._embedding = None  # the model's embedding of every point, from the last frame
+        self._frame_note = ""  # what the toolbar says while frames are held back
         kwargs.setdefault("transition_ms", int(900 / max_fps))
         super().__init__(X, texts=texts, labels=labels, store=store, **kwargs)
         self._projector = Projector(smoothing=0.5)
@@ -98,6 +98,21 @@ class _TrainingWidget(EmbeddingScatter):
     def model(self):
         """The model being trained (a fresh copy after ``reset()``)."""
         return self._loop.model
+
+    @property
+    def max_fps(self):
+        """Most frames a second sent to the browser."""
+        return self._pacer.max_fps
+
+    @max_fps.setter
+    def max_fps(self, value):
+        self._pacer.max_fps = value
+
+    @property
+    def max_bytes_per_second(self):
+        """Most bytes of frames a second sent to the browser while training (None: no
+        limit)."""
+        return self._pacer.max_bytes_per_second
 
     @property
     def max_steps_per_second(self):
@@ -172,7 +187,7 @@ class _TrainingWidget(EmbeddingScatter):
             if losses:
                 self.set_trait("losses", [*self.losses, float(losses[-1])][-MAX_LOSSES:])
             self.set_trait("error", "")
-        if time.monotonic() - self._last_frame >= 1 / self.max_fps:
+        if self._pacer.due(time.monotonic()):
             self._frame()
         return True
 
@@ -192,12 +207,27 @@ class _TrainingWidget(EmbeddingScatter):
             )
         positions = self._projector(embedding)
         self._embedding = embedding
-        self._last_frame = time.monotonic()
         # One thread at a time in hold_sync: ipywidgets' batching is not thread-safe.
         with self._lock, self.hold_sync():
             self._set_positions(positions, self._projector.bounds_)
+            nbytes = len(self._positions)
             if self.color_by == "doubt" and self.can_predict:
                 self._doubt = _doubt_bytes(self._doubt_of_all())
+                nbytes += len(self._doubt)
+            self._pace_frames(nbytes)
+
+    def _pace_frames(self, nbytes):
+        """Hold the next frame back as long as the byte budget asks, tween over the wait
+        (so the motion stays smooth), and say so in the toolbar."""
+        self._pacer.sent(nbytes, time.monotonic())
+        self.transition_ms = int(900 * self._pacer.interval)
+        if self._pacer.held_back:
+            budget = self._pacer.max_bytes_per_second / 1e6
+            self._frame_note = (
+                f"frames held back to {budget:g} MB/s: one every {self._pacer.interval:.1f} s"
+            )
+        else:
+            self._frame_note = ""
 
     def _on_color_by(self, change):
         if change["new"] == "doubt" and self.can_predict and self._is_fitted():
@@ -398,6 +428,10 @@ class TunerWidget(_TrainingWidget):
         Most frames a second sent to the browser.
     max_steps_per_second : float or None, default=20
         Pace of ``start()``'s steps (``fit`` is never paced); None trains flat out.
+    max_bytes_per_second : float or None, default=8_000_000
+        Most bytes of frames a second sent while training: with many points, fewer
+        frames are sent (the toolbar says so) and the browser tweens between them, so a
+        kernel on a remote machine keeps up. None: no limit.
     compare : bool, default=False
         Draw the starting picture (the PCA of ``X``) beside the live one; selection,
         hover and search are shared between the two.
@@ -442,7 +476,7 @@ class TunerWidget(_TrainingWidget):
         if len(set(y.tolist())) < 2:
             self.set_trait("status", "Label points of at least two classes to start training.")
             return None
-        self.set_trait("status", "")
+        self.set_trait("status", self._frame_note)
         return rows, y
 
     def _partial_fit(self, rows, y):
@@ -472,7 +506,8 @@ class LearnerWidget(_TrainingWidget):
         One text per point, for hover, search, and an SbertLearner's input.
     pairs : (a, b, similar) index arrays, optional
         Pairs to train on from the start (e.g. from ``pairs_from_labels``).
-    store, max_fps, max_steps_per_second, compare, frame_chunk, encoder : as in TunerWidget.
+    store, max_fps, max_steps_per_second, max_bytes_per_second, compare, frame_chunk, encoder :
+        as in TunerWidget.
 
     Examples
     --------
@@ -504,7 +539,7 @@ class LearnerWidget(_TrainingWidget):
         if not len(a):
             self.set_trait("status", "Make some pairs (Set side A, then Similar) to train.")
             return None
-        self.set_trait("status", "")
+        self.set_trait("status", self._frame_note)
         return a, b, similar
 
     def _partial_fit(self, a, b, similar):
