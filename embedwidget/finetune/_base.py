@@ -26,6 +26,12 @@ TRANSFORM_ROWS = 8192
 SPARSE_FORMATS = ("csr", "csc", "coo")
 
 
+def plain_array(X):
+    """``X`` as an ndarray when it is an ``np.matrix`` (which scikit-learn's checks refuse,
+    and which ``X.todense()`` hands out); anything else as it is."""
+    return np.asarray(X) if isinstance(X, np.matrix) else X
+
+
 class TorchStateMixin:
     """Pickle fitted torch state through ``torch.save``, and load it onto ``self.device``.
 
@@ -235,7 +241,7 @@ class LabelledTunerMixin:
 
     def _check_X_y(self, X, y, reset):
         X, y = validate_data(
-            self, X, y, reset=reset, dtype=np.float32, ensure_min_samples=1,
+            self, plain_array(X), y, reset=reset, dtype=np.float32, ensure_min_samples=1,
             accept_sparse=self._sparse_formats(),
         )  # fmt: skip
         type_of_target(y, input_name="y", raise_unknown=True)
@@ -266,8 +272,9 @@ class LabelledTunerMixin:
     def _check_X(self, X):
         check_is_fitted(self, "classes_")
         return validate_data(
-            self, X, reset=False, dtype=np.float32, accept_sparse=self._sparse_formats()
-        )
+            self, plain_array(X), reset=False, dtype=np.float32,
+            accept_sparse=self._sparse_formats(),
+        )  # fmt: skip
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -32,8 +32,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     Parameters
     ----------
     hidden_dim : int, default=50
-        Width of the network's hidden layer; with ``residual=False``, the size of the
-        learned embedding.
+        Size of the learned embedding (and of the network's hidden layer).
     n_neg : int, default=3
         Dissimilar partners sampled per item (and one similar one).
     epochs : int, default=20
@@ -46,11 +45,11 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         AdamW's decoupled weight decay; with ``residual=True`` it pulls the correction
         towards none, that is towards the raw embedding.
     residual : bool, default=True
-        ``transform`` returns ``x + f(x)``, the input corrected towards the labels, in
-        the input's own dimension, rather than a new ``hidden_dim``-sized embedding
-        ``f(x)``. What the labels say nothing about is kept: on held-out data this
-        scored above the raw embedding, where the plain head (embetter's design) scored
-        below it (``bench/contrastive.py``).
+        ``transform`` returns ``x @ P + f(x)``: the projection of the input onto its top
+        ``hidden_dim`` principal directions (``P``, fixed at the start of training),
+        corrected towards the labels, rather than a new embedding ``f(x)`` (embetter's
+        design). What the labels say nothing about keeps the raw embedding's main
+        geometry.
     early_stopping : bool, default=True
         In ``fit``, hold back ``validation_fraction`` of the labelled items, score the
         pair loss between them and the training items after every pass, stop when it
@@ -61,10 +60,11 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     n_iter_no_change : int, default=3
     scale_residual : bool, default=False
         With ``residual=True``: ``fit`` also chooses how much of the correction to keep,
-        and ``transform`` returns ``x + a * f(x)`` with ``a`` in ``RESIDUAL_SCALES`` (0
-        keeps the raw embedding): the ``a`` under which a logistic regression predicts
-        unseen items best, by 5-fold cross-validation (a tuner like this one learns ``f``
-        on four folds, the fifth is scored by log-loss; ties go to the smaller ``a``).
+        and ``transform`` returns ``x @ P + a * f(x)`` with ``a`` in ``RESIDUAL_SCALES``
+        (0 keeps the raw embedding's projection): the ``a`` under which a logistic
+        regression predicts unseen items best, by 5-fold cross-validation (a tuner like
+        this one learns ``f`` on four folds, the fifth is scored by log-loss; ties go to
+        the smaller ``a``).
         Costs five more fits. Worth it with thousands of labels, where the full
         correction fits the training items too well: on 2,500 labelled reviews it chose
         ``a = 0`` and kept the raw embedding's accuracy, which the full correction lost
@@ -94,12 +94,10 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     >>> X = rng.normal(size=(60, 8)).astype("float32")
     >>> y = np.where(X[:, 0] > 0, "pos", "neg")
     >>> ContrastiveTuner(hidden_dim=4, epochs=3, random_state=0).fit_transform(X, y).shape
-    (60, 8)
-    >>> tuner = ContrastiveTuner(hidden_dim=4, epochs=3, residual=False, random_state=0)
-    >>> tuner.fit_transform(X, y).shape
     (60, 4)
     """
 
+    accept_sparse = True
     _parameter_constraints = {
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
         "n_neg": [Interval(Integral, 1, None, closed="left")],
@@ -183,24 +181,20 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         return self
 
     def transform(self, X):
-        """The tuned embedding: float32 array (n_samples, n_features), or
-        (n_samples, hidden_dim) with ``residual=False``."""
-        X = self._check_X(X)
-        return self._scaled(X, self.learner_.transform(X), getattr(self, "residual_scale_", 1.0))
+        """The tuned embedding: float32 array (n_samples, hidden_dim)."""
+        return self._embed(self._check_X(X), getattr(self, "residual_scale_", 1.0))
 
-    @staticmethod
-    def _scaled(X, out, scale):
-        """``x + scale * f(x)`` from ``out = x + f(x)``."""
-        if scale == 1.0:
-            return out
-        return (X + np.float32(scale) * (out - X)).astype(np.float32, copy=False)
+    def _embed(self, X, scale):
+        """``X`` (checked) through the learner's head, its correction times ``scale``."""
+        learner = self.learner_
+        return learner._map_rows(X, lambda x: learner._head.embed(x, scale), self.hidden_dim)
 
     def _choose_scale(self, X, y):
         """The ``a`` in ``RESIDUAL_SCALES`` under which a logistic regression on
-        ``x + a * f(x)`` predicts unseen items best, by stratified k-fold cross-validation:
-        on each fold a tuner like this one learns ``f`` from the other folds, and for each
-        ``a`` the lowest held-out log-loss over ``_SCALE_CS`` counts. Ties go to the
-        smaller ``a``; 1.0 when a class is too small to split."""
+        ``x @ P + a * f(x)`` predicts unseen items best, by stratified k-fold
+        cross-validation: on each fold a tuner like this one learns ``f`` from the other
+        folds, and for each ``a`` the lowest held-out log-loss over ``_SCALE_CS`` counts.
+        Ties go to the smaller ``a``; 1.0 when a class is too small to split."""
         from sklearn.base import clone
         from sklearn.linear_model import LogisticRegression
         from sklearn.metrics import log_loss
@@ -211,16 +205,15 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
             return 1.0
         losses = np.zeros((len(RESIDUAL_SCALES), len(_SCALE_CS)))
         folds = StratifiedKFold(n_splits, shuffle=True, random_state=self._rng.randint(2**31))
-        for train, test in folds.split(X, y):
+        for train, test in folds.split(np.zeros(len(y)), y):
             tuner = clone(self).set_params(
                 scale_residual=False,
                 random_state=self._rng.randint(2**31),
                 show_progress_bar=False,
             )
             tuner.fit(X[train], y[train])
-            out = tuner.learner_.transform(X)
             for i, scale in enumerate(RESIDUAL_SCALES):
-                Z = self._scaled(X, out, scale)
+                Z = tuner._embed(X, scale)
                 for j, C in enumerate(_SCALE_CS):
                     clf = LogisticRegression(C=C, max_iter=1000).fit(Z[train], y[train])
                     proba = clf.predict_proba(Z[test])
@@ -251,7 +244,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
             device=self.device,
             show_progress_bar=self.show_progress_bar,
         )
-        self.learner_._begin(X.shape[1])
+        self.learner_._begin(X)
 
     def _sample_pairs(self, y, subset):
         """Pairs among the items ``subset``, as indices into all of ``y``."""

@@ -11,33 +11,39 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from embedwidget._utils import rowwise_cosine
 from embedwidget.finetune._adamw import FlatTwoLayer
-from embedwidget.finetune._base import Rows, TorchHeadMixin
+from embedwidget.finetune._base import SPARSE_FORMATS, Rows, TorchHeadMixin, plain_array
 from embedwidget.finetune.pairs import Pairs
 
 LOSSES = ("cosine", "contrastive")
 
 
 class _SiameseHead(FlatTwoLayer):
-    """x -> relu(x @ W1 + b1) @ W2 + b2 (plus x when ``residual``), one set of weights for
-    both items of a pair, with the gradient of the pair loss written by hand.
+    """x -> relu(x @ W1 + b1) @ W2 + b2, plus x @ skip when a ``skip`` basis is given, one
+    set of weights for both items of a pair, with the gradient of the pair loss written
+    by hand.
 
-    All weights live in one flat tensor (and all gradients in another) so that one fused
-    AdamW call updates everything. For a head this small the per-step overhead of
-    autograd costs about as much as the arithmetic, so the backward pass is spelled out
+    ``skip`` (n_in, n_hidden) is fixed, not trained: with it the head learns a correction
+    to a projection of its input rather than a new embedding. All trained weights live in
+    one flat tensor (and all gradients in another) so that one fused AdamW call updates
+    everything. For a head this small the per-step overhead of autograd costs about as
+    much as the arithmetic, so the backward pass is spelled out
     (``tests/test_contrastive.py`` checks it against autograd).
     """
 
-    def __init__(self, n_in, n_hidden, seed, device, residual=False):
-        self.residual = residual
-        self.n_out = n_in if residual else n_hidden
-        super().__init__(n_in, n_hidden, self.n_out, seed, device)
+    def __init__(self, n_in, n_hidden, seed, device, skip=None):
+        super().__init__(n_in, n_hidden, n_hidden, seed, device)
+        self.n_out = n_hidden
+        self.skip = skip
 
-    def embed(self, x):
+    def embed(self, x, scale=1.0):
+        """The embedding of rows ``x``; ``scale`` multiplies the learned correction."""
         import torch
 
         hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
         out = torch.addmm(self.b2, hidden, self.W2)
-        return out.add_(x) if self.residual else out
+        if self.skip is None:
+            return out
+        return out.mul_(scale).addmm_(x, self.skip)
 
     def loss_and_grad(self, x, where, target, kind, margin):
         """Summed loss of a batch of pairs; fills ``self.grad`` with its gradient / batch.
@@ -51,8 +57,8 @@ class _SiameseHead(FlatTwoLayer):
         # forward
         hidden = torch.addmm(self.b1, x, self.W1).clamp_(min=0)
         out = torch.addmm(self.b2, hidden, self.W2)
-        if self.residual:
-            out.add_(x)
+        if self.skip is not None:
+            out.addmm_(x, self.skip)
         norm = torch.linalg.vector_norm(out, dim=1, keepdim=True).clamp_(min=1e-12)
         unit = out.div_(norm)  # ``out`` is not needed again
         pair = unit.index_select(0, where).view(2, batch, -1)
@@ -93,8 +99,7 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
     Parameters
     ----------
     shape_out : int, default=300
-        Size of the learned embedding; with ``residual=True``, the width of the hidden
-        layer instead.
+        Size of the learned embedding (and of the network's hidden layer).
     batch_size : int, default=16
     epochs : int, default=1
         Passes over the pairs in ``fit``; ``partial_fit`` makes one.
@@ -111,8 +116,10 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
     weight_decay : float, default=0.0
     residual : bool, default=False
         Learn a correction rather than a new embedding: ``transform`` returns
-        ``x + f(x)``, with the input's own dimension, so what the labels say nothing
-        about stays as it was.
+        ``x @ P + f(x)``, where the columns of ``P`` are fixed, the top ``shape_out``
+        principal directions of the items of the first ``fit`` or ``partial_fit`` (zero
+        past their rank). What the pairs say nothing about keeps the raw embedding's
+        main geometry.
     random_state : int, RandomState or None, default=None
     device : {"auto", "cpu", "cuda", "mps"}, default="auto"
     show_progress_bar : bool or None, default=None
@@ -180,7 +187,7 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
         """Train from scratch on pairs ``(X1[i], X2[i])`` with targets ``y`` in [0, 1]."""
         self._validate_params()
         items, pairs = self._check_pairs(X1, X2, y, reset=True)
-        self._begin(items.shape[1])
+        self._begin(items)
         self._train_pairs(Rows(items, self._device), pairs, self.epochs)
         return self
 
@@ -191,16 +198,17 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
             self._validate_params()
         items, pairs = self._check_pairs(X1, X2, y, reset=first)
         if first:
-            self._begin(items.shape[1])
+            self._begin(items)
         self._train_pairs(Rows(items, self._device), pairs, 1)
         return self
 
     def transform(self, X):
-        """The learned embedding of ``X``: float32 array (n_samples, shape_out), or
-        (n_samples, n_features) with ``residual=True``."""
+        """The learned embedding of ``X``: float32 array (n_samples, shape_out)."""
         check_is_fitted(self, "_head")
-        X = validate_data(self, X, reset=False, dtype=np.float32)
-        return self._map_rows(X, self._head.embed, self._head.n_out)
+        X = validate_data(
+            self, plain_array(X), reset=False, dtype=np.float32, accept_sparse=SPARSE_FORMATS
+        )
+        return self._map_rows(X, self._head.embed, self.shape_out)
 
     def predict(self, X1, X2):
         """Cosine similarity of each pair in the learned embedding."""
@@ -213,14 +221,17 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
         items are de-duplicated here, once, and training embeds each distinct item of a
         minibatch once.
         """
-        X1 = check_array(X1, dtype=np.float32, input_name="X1")
-        X2 = check_array(X2, dtype=np.float32, input_name="X2")
+        X1, X2 = (
+            check_array(plain_array(X), dtype=np.float32, accept_sparse="csr", input_name=name)
+            for X, name in ((X1, "X1"), (X2, "X2"))
+        )
         y = check_array(y, ensure_2d=False, dtype=np.float32, input_name="y")
         if y.ndim != 1:
             raise ValueError(f"y must be 1-D, one target per pair; got shape {y.shape}.")
-        if not len(X1) == len(X2) == len(y):
+        if not X1.shape[0] == X2.shape[0] == len(y):
             raise ValueError(
-                f"X1, X2 and y must have one row per pair; got {len(X1)}, {len(X2)} and {len(y)}."
+                "X1, X2 and y must have one row per pair; got "
+                f"{X1.shape[0]}, {X2.shape[0]} and {len(y)}."
             )
         if X1.shape[1] != X2.shape[1]:
             raise ValueError(
@@ -233,17 +244,22 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
                 f"{y.min():g} to {y.max():g}."
             )
         validate_data(self, X1, reset=reset, skip_check_array=True)
-        items, inverse = np.unique(np.concatenate([X1, X2]), axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        items, inverse = distinct_rows(X1, X2)
         return items, Pairs(inverse[: len(y)], inverse[len(y) :], y)
 
-    def _begin(self, n_features):
-        """A fresh head for ``n_features``-wide items, for ``fit`` or a tuner's training."""
-        self.n_features_in_ = n_features
-        self._start(n_features)
+    def _begin(self, items):
+        """A fresh head for rows like ``items`` (checked, dense or sparse), whose
+        principal directions the residual form keeps; for ``fit`` or a tuner's training."""
+        self.n_features_in_ = items.shape[1]
+        self._start(items.shape[1])
+        if self.residual:
+            import torch
+
+            basis = principal_directions(items, self.shape_out, self._rng)
+            self._head.skip = torch.from_numpy(basis).to(self._device)
 
     def _make_head(self, n_features, seed):
-        return _SiameseHead(n_features, self.shape_out, seed, self._device, self.residual)
+        return _SiameseHead(n_features, self.shape_out, seed, self._device)
 
     def _train_pairs(self, rows, pairs, epochs, validation_loss=None, patience=None):
         """Passes over ``pairs``, indices into ``rows`` (a ``Rows``); early stopping as
@@ -268,3 +284,65 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
             for a in (pairs.first, pairs.second, np.asarray(pairs.similar, dtype=np.float32))
         ]
         self._run(step, data, epochs, validation_loss, patience, groups=pairs.first)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def distinct_rows(X1, X2):
+    """The distinct rows of ``X1`` stacked on ``X2``, in the order they first appear, and
+    the position among them of every stacked row. Dense or CSR (then both CSR)."""
+    import scipy.sparse
+
+    if scipy.sparse.issparse(X1) or scipy.sparse.issparse(X2):
+        stacked = scipy.sparse.vstack(list(map(scipy.sparse.csr_matrix, (X1, X2))), format="csr")
+        stacked.sum_duplicates()  # a canonical form: sorted indices, no stored zeros
+        stacked.eliminate_zeros()
+        bounds = zip(stacked.indptr[:-1], stacked.indptr[1:], strict=True)
+        keys = [stacked.indices[a:b].tobytes() + stacked.data[a:b].tobytes() for a, b in bounds]
+    else:
+        stacked = np.ascontiguousarray(np.concatenate([X1, X2]))
+        stacked[stacked == 0] = 0.0  # -0.0 and 0.0 are one value
+        keys = [row.tobytes() for row in stacked]
+    ids = {}
+    inverse = np.fromiter((ids.setdefault(k, len(ids)) for k in keys), np.intp, len(keys))
+    first = np.unique(inverse, return_index=True)[1]
+    return stacked[first], inverse
+
+
+def principal_directions(X, k, rng, max_rows=1024, chunk=4096):
+    """(n_features, k) float32: the top ``k`` principal directions of the rows of ``X``
+    (dense or sparse) as columns, zero past their rank; from ``max_rows`` rows at most.
+
+    Through the rows' Gram matrix, built from ``chunk`` densified columns at a time: a
+    wide sparse ``X`` (a TF-IDF matrix) is never densified whole, and sparse and dense
+    input go through the same arithmetic, so they get the same basis. Each column's
+    largest entry is positive, so the basis is repeatable.
+    """
+    import scipy.sparse
+
+    n, d = X.shape
+    if n > max_rows:
+        X = X[np.sort(rng.choice(n, max_rows, replace=False))]
+    X = X.tocsc() if scipy.sparse.issparse(X) else X
+
+    def columns(start):
+        part = X[:, start : start + chunk]
+        part = part.toarray() if scipy.sparse.issparse(part) else part
+        part = part.astype(np.float64)
+        return part - part.mean(axis=0)
+
+    gram = np.zeros((X.shape[0], X.shape[0]))
+    for start in range(0, d, chunk):
+        part = columns(start)
+        gram += part @ part.T
+    values, vectors = np.linalg.eigh(gram)
+    keep = np.flatnonzero(values > values.max() * 1e-10)[::-1][:k]
+    vectors = vectors[:, keep] / np.sqrt(values[keep])
+    directions = np.concatenate([columns(start).T @ vectors for start in range(0, d, chunk)])
+    signs = np.sign(directions[np.abs(directions).argmax(axis=0), np.arange(len(keep))])
+    basis = np.zeros((d, k), dtype=np.float32)
+    basis[:, : len(keep)] = directions * signs
+    return basis

@@ -128,6 +128,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
     ['neg', 'pos']
     """
 
+    accept_sparse = True
     _parameter_constraints = {
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
         "n_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -264,6 +265,13 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         """The most probable class for each row."""
         scores = self.decision_function(X)
         return self.classes_[np.argmax(scores, axis=1)]
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags = ClassifierTags()  # it predicts too: any number of classes
+        return tags
 
 
 ForwardFinetuner = FeedForwardTuner
