@@ -44,9 +44,11 @@ def click_point(page, root, canvas, bounds, xy, text: str, tries: int = 3) -> in
     raise AssertionError("unreachable")
 
 
-def lasso(page, cx, cy, r=25, shift=True):
+def lasso(page, cx, cy, r=25, shift=True, before_release=None):
     """Drag a square lasso of half-side ``r`` pixels around screen point (cx, cy), as a
-    person would: with Shift held (adds to the selection), or plain in lasso mode."""
+    person would: with Shift held (adds to the selection), or plain in lasso mode.
+    ``before_release()``, if given, is called with the loop drawn and the button still
+    down (to take a picture of the lasso)."""
     corners = [
         (cx - r, cy - r),
         (cx + r, cy - r),
@@ -61,6 +63,8 @@ def lasso(page, cx, cy, r=25, shift=True):
     for corner in corners[1:]:
         page.mouse.move(*corner, steps=12)
         page.wait_for_timeout(30)
+    if before_release is not None:
+        before_release()
     page.mouse.up()
     if shift:
         page.keyboard.up("Shift")

@@ -243,3 +243,20 @@ def kernel_stdout(page, code: str, timeout: float = TIMEOUT_MS) -> str:
     if result["errors"]:
         raise AssertionError("kernel code failed:\n" + "\n".join(result["errors"]))
     return result["out"]
+
+
+def kernel_until(
+    page, code: str, check: str | Callable[[str], bool], timeout: float = TIMEOUT_MS
+) -> str:
+    """Run ``code`` in the kernel (``kernel_stdout``) until what it prints contains
+    ``check`` (a string) or ``check(printed)`` is true; return that output. For the
+    kernel's view of a browser action, which reaches it asynchronously."""
+    ok = (lambda text: check in text) if isinstance(check, str) else check
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        text = kernel_stdout(page, code, timeout)
+        if ok(text):
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{code!r} never printed {check!r}; last output: {text!r}")
+        page.wait_for_timeout(200)

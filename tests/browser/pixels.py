@@ -33,6 +33,13 @@ def screen_point(canvas, bounds, xy):
     )
 
 
+def canvas_point(canvas, bounds, xy):
+    """Where data point ``xy`` is in the canvas's own pixels, as in a screenshot of it."""
+    x, y = screen_point(canvas, bounds, xy)
+    box = canvas.bounding_box()  # after screen_point, which may have scrolled the page
+    return x - box["x"], y - box["y"]
+
+
 def screenshot(locator, path: Path | str | None = None) -> bytes:
     """PNG of ``locator`` as the page shows it (WebGL canvases included); also written
     to ``path`` when given."""
@@ -70,3 +77,29 @@ def differing_share(a: bytes, b: bytes) -> float:
     if pa.shape != pb.shape:
         raise ValueError(f"the screenshots differ in size: {pa.shape} and {pb.shape}")
     return float(np.any(pa[..., :3] != pb[..., :3], axis=-1).mean())
+
+
+def patch(rgba: np.ndarray, x: float, y: float, radius: int) -> np.ndarray:
+    """The square of ``rgba`` (a screenshot's pixels) within ``radius`` of pixel (x, y)."""
+    col, row = round(x), round(y)
+    return rgba[max(row - radius, 0) : row + radius + 1, max(col - radius, 0) : col + radius + 1]
+
+
+def still_screenshot(locator, tries: int = 20, pause_ms: int = 150) -> bytes:
+    """A screenshot of ``locator`` once two in a row are the same: an animation (a
+    transition, a selection being drawn) has ended. Raises ``AssertionError`` if the
+    picture keeps changing for ``tries`` shots."""
+    last = screenshot(locator)
+    for _ in range(tries):
+        locator.page.wait_for_timeout(pause_ms)
+        shot = screenshot(locator)
+        if shot == last:
+            return shot
+        last = shot
+    raise AssertionError(f"the picture kept changing over {tries} screenshots")
+
+
+def luminance(rgba: np.ndarray) -> np.ndarray:
+    """Perceived brightness 0..255 of each pixel (Rec. 601 weights)."""
+    rgb = rgba[..., :3].astype(np.float32)
+    return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
