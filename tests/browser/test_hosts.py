@@ -1,9 +1,10 @@
 """EmbeddingScatter outside JupyterLab, in a real Chromium: Jupyter Notebook 7 and marimo.
 
 In both hosts the widget draws its 5,000 points with WebGL, a click on a lone point
-selects it and the kernel sees the selection, and the key "1" labels it: the label
-request (a custom message with a binary buffer, ``model.send``) reaches the kernel, which
-stores the label and sends the new label codes back to the picture.
+selects it (the kernel sees the selection, the selection list shows its text), and the
+key "1" labels it: the label request (a custom message with a binary buffer,
+``model.send``) reaches the kernel, which stores the label and sends the new label codes
+back to the picture.
 
 - Notebook 7: the kernel side is read by re-running a cell that prints it.
 - marimo (``mo.ui.anywidget(w)``, ``marimo run``): the kernel side is read from cells of
@@ -57,6 +58,14 @@ def _assert_points_drawn(page, canvas, path: Path) -> None:
     assert colour_share(pixels, ALPHA_BLUE, tolerance=20) > 0.002, "no labelled points drawn"
 
 
+def _assert_listed(root, index: int) -> None:
+    """The selection list shows point ``index`` alone, with its text and label."""
+    row = root.locator(f'.ew-list-row[data-index="{index}"]')
+    row.locator(".ew-list-text").filter(has_text=f"text {index}").wait_for()
+    assert row.locator(".ew-list-label").text_content().strip() == "unlabelled"
+    assert root.locator(".ew-list-row").count() == 1
+
+
 def _page_errors(page) -> list[str]:
     return [line for line in page.console_lines if line.startswith("[pageerror]")]
 
@@ -96,6 +105,7 @@ def test_notebook7_draws_selects_and_labels(request, browser, notebook_server, t
         # A click selects the lone point; the page and the kernel see it.
         click_point(page, root, canvas, bounds, (1.5, 1.5), f"text {TARGET}")
         rerun_until(page, 1, f"selection [{TARGET}]")
+        _assert_listed(root, TARGET)
 
         # Key 1 labels the selection with the first label; the kernel's store has it and
         # the picture counts it (the codes came back from the kernel).
@@ -183,6 +193,7 @@ def test_marimo_draws_selects_and_labels(request, browser, tmp_path):
             # A click selects the lone point; the widget and the kernel see it.
             click_point(page, root, canvas, bounds, (1.5, 1.5), f"text {TARGET}")
             page.get_by_text(f"kernel selection [{TARGET}]").wait_for()
+            _assert_listed(root, TARGET)
 
             # Key 1 labels it: the request reaches the kernel, which sends the codes back.
             root.focus()
