@@ -22,19 +22,20 @@ export function createActions(model, state, view) {
   const message = (text, isError = false) => view.toolbar.setMessage(text, isError);
 
   /**
-   * A new selection made here. `inPicture` when the picture did not make it; `at` when it
-   * arrived; `rows` the list's rows when they are not a fresh sample.
+   * A new selection made here, sent to Python once. `shownBy` the plots that made it (and
+   * show it already); `at` when it arrived; `rows` the list's rows when they are not a
+   * fresh sample.
    */
-  function select(indices, { inPicture = false, at = performance.now(), rows = null } = {}) {
+  function select(indices, { shownBy = [], at = performance.now(), rows = null } = {}) {
     state.selection = indices;
     model.set("selection", encodeIndices(indices));
     model.save_changes();
-    follow({ inPicture, at, rows });
+    follow({ shownBy, at, rows });
   }
 
-  /** Show the (new) selection everywhere: the picture, the status, the list. */
-  function follow({ inPicture = true, at = performance.now(), rows = null } = {}) {
-    view.showSelection(inPicture);
+  /** Show the (new) selection everywhere: the pictures, the status, the list. */
+  function follow({ shownBy = [], at = performance.now(), rows = null } = {}) {
+    view.showSelection(shownBy);
     showRows(rows ?? sampleSelection(state.selection, LIST_SIZE), at);
   }
 
@@ -62,7 +63,7 @@ export function createActions(model, state, view) {
 
   function toggleLasso() {
     state.lasso = !state.lasso;
-    view.plot.setLasso(state.lasso);
+    view.setLasso(state.lasso);
     view.toolbar.setLasso(state.lasso);
   }
 
@@ -76,7 +77,7 @@ export function createActions(model, state, view) {
     event.stopPropagation();
     if (action.type === "undo") undo();
     else if (action.type === "label") sendLabel({ code: action.index });
-    else if (action.type === "deselect") select(new Uint32Array(0), { inPicture: true });
+    else if (action.type === "deselect") select(new Uint32Array(0));
     else if (action.type === "lasso") toggleLasso();
     else if (action.type === "accept") accept();
   }
@@ -85,8 +86,8 @@ export function createActions(model, state, view) {
     state.hits = searchTexts(state.texts, query);
     const trimmed = query.trim();
     message(trimmed ? `${state.hits.length} texts match "${trimmed}"` : "");
-    view.picture.draw(false);
-    if (andSelect) select(state.hits, { inPicture: true });
+    view.redraw();
+    if (andSelect) select(state.hits);
   }
 
   /** Meaning: the kernel encodes the query and selects its nearest points (on Enter only). */
@@ -118,11 +119,7 @@ export function createActions(model, state, view) {
     /** The list's × : the point leaves the selection, the other rows stay. */
     deselect(index) {
       const at = performance.now();
-      select(withoutIndex(state.selection, index), {
-        inPicture: true,
-        at,
-        rows: withoutIndex(state.rows, index),
-      });
+      select(withoutIndex(state.selection, index), { at, rows: withoutIndex(state.rows, index) });
     },
     resample: () => showRows(sampleSelection(state.selection, LIST_SIZE)),
     /** A "suggestions" message from the kernel; answers to older requests are dropped. */
@@ -132,7 +129,7 @@ export function createActions(model, state, view) {
       state.suggestions = suggestions;
       view.showRows();
     },
-    resetView: () => view.plot.resetView(),
+    resetView: () => view.resetView(),
     label: (code) => sendLabel({ code }),
     labelNew: (label) => sendLabel({ label }),
     setSideA() {

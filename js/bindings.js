@@ -8,6 +8,7 @@ export function readState(model) {
   return {
     texts: model.get("_texts") ?? [],
     positions: float32(model.get("_positions")),
+    startPositions: float32(model.get("_start_positions")), // the compare view's left picture
     codes: uint16(model.get("_codes")),
     selection: uint32(model.get("selection")),
     hits: new Uint32Array(0),
@@ -33,7 +34,7 @@ export function bindTraits(model, state, view, actions) {
     state.codes = uint16(model.get("_codes"));
     view.showStatus();
     view.showRows();
-    view.picture.request();
+    view.redraw();
   };
   const onSelection = () => {
     const at = performance.now();
@@ -48,7 +49,7 @@ export function bindTraits(model, state, view, actions) {
     view.showRows();
     actions.suggest();
   };
-  const onColours = () => view.picture.request();
+  const onColours = () => view.redraw();
   const onMessage = (msg) => {
     if (msg?.type === "error") view.toolbar.setMessage(msg.message, true);
     else if (msg?.type === "info") view.toolbar.setMessage(msg.message, false);

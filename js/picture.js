@@ -6,15 +6,25 @@ import { doubtBins, doubtColors } from "./palettes.js";
 import { highlightMask } from "./selection.js";
 import { boundsOf, toDeviceCoordinates, uint8 } from "./wire.js";
 
-/** `grey()`: the theme's colour of unlabelled (and of sure) points. */
-export function createPicture({ model, state, plot, stage, root, grey }) {
+/**
+ * One picture of the points: `positions()` and `bounds()` say where they are (the live
+ * frame, or the compare view's starting one); everything else (codes, hits, selection,
+ * colours) is the state both pictures share. `box` is the element the canvas fills;
+ * `grey()` the theme's colour of unlabelled (and of sure) points. Frames drawn and the
+ * last draw's milliseconds go into root.dataset[`frames${name}`] and [`drawMs${name}`].
+ */
+export function createPicture({ model, state, plot, box, root, grey, positions, bounds, name = "" }) {
   let frames = 0;
+  let drawnAspect = null;
+
+  const aspectOf = () => (box.clientHeight ? box.clientWidth / box.clientHeight : 1);
 
   function draw(transition) {
-    const { positions, codes, hits, selection } = state;
-    const bounds = model.get("_bounds")?.length === 4 ? model.get("_bounds") : boundsOf(positions);
-    const aspect = stage.clientHeight ? stage.clientWidth / stage.clientHeight : 1;
-    const { x, y } = toDeviceCoordinates(positions, bounds, aspect);
+    const { codes, hits, selection } = state;
+    const points = positions();
+    const given = bounds();
+    drawnAspect = aspectOf();
+    const { x, y } = toDeviceCoordinates(points, given?.length === 4 ? given : boundsOf(points), drawnAspect);
     const doubt = model.get("color_by") === "doubt" ? uint8(model.get("_doubt")) : null;
     const byDoubt = doubt !== null && doubt.length === x.length;
     const valueA = byDoubt ? doubtBins(doubt) : Float32Array.from(codes);
@@ -28,8 +38,8 @@ export function createPicture({ model, state, plot, stage, root, grey }) {
     drawn.then((ms) => {
       if (Number.isNaN(ms)) return;
       frames += 1;
-      root.dataset.frames = String(frames);
-      root.dataset.drawMs = ms.toFixed(1);
+      root.dataset[`frames${name}`] = String(frames);
+      root.dataset[`drawMs${name}`] = ms.toFixed(1);
     });
     return drawn;
   }
@@ -49,5 +59,10 @@ export function createPicture({ model, state, plot, stage, root, grey }) {
     });
   }
 
-  return { draw, request };
+  /** Draw again if the box changed shape since the last draw (the picture would be stretched). */
+  function fit() {
+    if (drawnAspect !== null && Math.abs(aspectOf() - drawnAspect) > 1e-3) request();
+  }
+
+  return { draw, request, fit };
 }

@@ -1,7 +1,7 @@
 // The WebGL picture: regl-scatterplot does rendering, zoom, pan, click and lasso.
 // Points carry their label code as category (colour) and a highlight class (opacity).
 
-import createScatterplot from "regl-scatterplot";
+import createScatterplot, { createRenderer } from "regl-scatterplot";
 import { labelColors } from "./palettes.js";
 import { createRing } from "./ring.js";
 
@@ -23,17 +23,29 @@ function pointSizeFor(n) {
 }
 
 /**
+ * One WebGL context for several plots of a widget (the compare view's two): browsers
+ * keep only a few contexts a page, and each plot copies the shared one's pixels to its
+ * own canvas. Destroy it after the plots.
+ */
+export function createSharedRenderer() {
+  return createRenderer();
+}
+
+/**
  * `onSelect(indices, at)`: the selection made in the picture and when it arrived
  * (performance.now()); `onHover(index)`: the point under the pointer, -1 when none;
- * `onLassoStart()`.
+ * `onLassoStart()`. `side` names the canvas (its data-side) where a widget has two;
+ * `renderer` is a shared renderer (else the plot makes its own).
  */
-export function createPlot(container, n, theme, { onSelect, onHover, onLassoStart }) {
+export function createPlot(container, n, theme, { onSelect, onHover, onLassoStart }, { side, renderer } = {}) {
   const canvas = document.createElement("canvas");
   canvas.className = "ew-canvas";
+  if (side) canvas.dataset.side = side;
   container.appendChild(canvas);
   canvas.addEventListener("webglcontextlost", () => console.warn("embedwidget: WebGL context lost"));
   const scatterplot = createScatterplot({
     canvas,
+    ...(renderer ? { renderer } : {}),
     pointSize: pointSizeFor(n),
     pointSizeSelected: 2,
     pointOutlineWidth: 1,

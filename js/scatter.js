@@ -18,8 +18,9 @@ function render({ model, el }) {
 
   view.showSearchModes();
   view.showTraining();
-  actions.follow({ inPicture: false });
-  view.picture.draw(false);
+  // The first draw of every picture carries the selection.
+  actions.follow({ shownBy: view.plots });
+  view.redraw();
 
   return () => {
     unbind();

@@ -2,10 +2,11 @@
 // list) and how the state shows in them. It builds DOM and draws; what a click means is
 // in actions.js.
 
+import { createPanes, plotsToTell, sideTitle } from "./compare.js";
 import { createSelectionList } from "./list.js";
 import { colorOf } from "./palettes.js";
 import { createPicture } from "./picture.js";
-import { createPlot } from "./plot.js";
+import { createPlot, createSharedRenderer } from "./plot.js";
 import { countCodes, describePlan, pairPlan } from "./selection.js";
 import { readTheme, sameTheme, watchTheme } from "./theme.js";
 import { createToolbar } from "./toolbar.js";
@@ -30,11 +31,11 @@ export function createView(el, model, state, actions) {
   let theme = readTheme(stage);
   const tooltip = createTooltip(stage);
   let pointer = { x: 0, y: 0 };
-  const plot = createPlot(stage, state.positions.length >> 1, theme, {
-    onSelect: (indices, at) => actions.select(indices, { at }),
-    onHover: (index) => showTooltip(index),
-    onLassoStart: () => tooltip.hide(),
-  });
+  const panes = createPanes(stage, Boolean(model.get("compare")));
+  const renderer = panes.length > 1 ? createSharedRenderer() : null;
+  const sides = panes.map(createSide);
+  const live = sides.at(-1);
+  const plots = sides.map((side) => side.plot);
   stage.addEventListener("mousemove", (event) => {
     const box = stage.getBoundingClientRect();
     pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
@@ -48,13 +49,56 @@ export function createView(el, model, state, actions) {
 
   const list = createSelectionList(root, {
     remove: (index) => actions.deselect(index),
-    hover: (index) => plot.ring(index),
+    hover: (index) => plots.forEach((plot) => plot.ring(index)),
     resample: () => actions.resample(),
     more: () => actions.more(),
     accept: () => actions.accept(),
   });
 
-  const picture = createPicture({ model, state, plot, stage, root, grey: () => theme.unlabelled });
+  /**
+   * A picture in its pane: the live one alone, or (compare=True) the starting one and the
+   * live one side by side on one shared WebGL renderer. A selection made in one is told
+   * to the others; a point hovered in one is ringed in the others.
+   */
+  function createSide(pane) {
+    const side = { ...pane };
+    side.plot = createPlot(
+      pane.element,
+      state.positions.length >> 1,
+      theme,
+      {
+        onSelect: (indices, at) => actions.select(indices, { at, shownBy: [side.plot] }),
+        onHover: (index) => hover(index, side.plot),
+        onLassoStart: () => tooltip.hide(),
+      },
+      { side: pane.title ? pane.side : undefined, renderer },
+    );
+    const where =
+      pane.side === "before"
+        ? { positions: () => state.startPositions, bounds: () => model.get("_start_bounds"), name: "Before" }
+        : { positions: () => state.positions, bounds: () => model.get("_bounds") };
+    side.picture = createPicture({
+      model,
+      state,
+      plot: side.plot,
+      box: pane.element,
+      root,
+      grey: () => theme.unlabelled,
+      ...where,
+    });
+    return side;
+  }
+
+  function hover(index, from) {
+    showTooltip(index);
+    for (const plot of plotsToTell(plots, [from])) plot.ring(index);
+  }
+
+  /** Draw every picture again (what they share changed: codes, hits, colours). */
+  function redraw() {
+    for (const side of sides) side.picture.request();
+  }
+
   const codeColor = (code) => colorOf(code, theme.unlabelled);
 
   function showTooltip(index) {
@@ -80,9 +124,9 @@ export function createView(el, model, state, actions) {
     toolbar.setPlan(text, plan.count > 0);
   }
 
-  /** The selection changed: say so everywhere; `inPicture` when the picture must follow. */
-  function showSelection(inPicture) {
-    if (inPicture) plot.select(state.selection);
+  /** The selection changed: say so everywhere; `shownBy` the plots that show it already. */
+  function showSelection(shownBy = []) {
+    for (const plot of plotsToTell(plots, shownBy)) plot.select(state.selection);
     showStatus();
     showPlan();
   }
@@ -109,6 +153,9 @@ export function createView(el, model, state, actions) {
 
   function showTraining() {
     training?.update();
+    for (const side of sides) {
+      if (side.title) side.title.textContent = sideTitle(side.side, model.get("step"));
+    }
     const error = model.get("error");
     if (error) toolbar.setMessage(error, true);
   }
@@ -117,14 +164,18 @@ export function createView(el, model, state, actions) {
     toolbar.setMeaningSearch(Boolean(model.get("can_search_similar")));
   }
 
+  /** The host switched theme, or the stage changed size. */
   function applyTheme() {
     const next = readTheme(stage);
-    if (sameTheme(next, theme)) return;
+    if (sameTheme(next, theme)) {
+      for (const side of sides) side.picture.fit();
+      return;
+    }
     theme = next;
-    plot.setTheme(theme);
+    for (const plot of plots) plot.setTheme(theme);
     showStatus();
     showRows();
-    picture.request();
+    redraw();
   }
   const unwatchTheme = watchTheme(stage, applyTheme);
 
@@ -132,8 +183,12 @@ export function createView(el, model, state, actions) {
     root,
     toolbar,
     training,
-    plot,
-    picture,
+    plots,
+    /** The live picture (the only one whose positions change). */
+    picture: live.picture,
+    redraw,
+    setLasso: (on) => plots.forEach((plot) => plot.setLasso(on)),
+    resetView: () => plots.forEach((plot) => plot.resetView()),
     showStatus,
     showPlan,
     showSelection,
@@ -142,7 +197,8 @@ export function createView(el, model, state, actions) {
     showSearchModes,
     destroy() {
       unwatchTheme();
-      plot.destroy();
+      for (const plot of plots) plot.destroy();
+      renderer?.destroy();
     },
   };
 }

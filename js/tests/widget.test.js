@@ -3,6 +3,7 @@
 // WebGL, so plot.js (regl-scatterplot) is replaced by a recorder of what the widget asks
 // of the picture; the real-browser tests (tests/browser/) draw the real one.
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { bytes, fakeModel, indicesOf } from "./fake-model.js";
 
 const plots = [];
 vi.mock("../plot.js", () => ({
@@ -28,32 +29,6 @@ vi.mock("../plot.js", () => ({
 }));
 
 const { default: widget } = await import("../scatter.js");
-
-const bytes = (Type, values) => new DataView(Type.from(values).buffer);
-const indicesOf = (view) => Array.from(new Uint32Array(view.buffer, view.byteOffset, view.byteLength / 4));
-
-/** A model with anywidget's surface: get/set/on/off/save_changes/send, changes fired on set. */
-function fakeModel(traits) {
-  const handlers = new Map();
-  const fire = (event, ...args) => (handlers.get(event) ?? []).slice().forEach((h) => h(...args));
-  const model = {
-    sent: [],
-    saves: 0,
-    get: (key) => traits[key],
-    set(key, value) {
-      traits[key] = value;
-      fire(`change:${key}`);
-    },
-    on: (event, handler) => handlers.set(event, [...(handlers.get(event) ?? []), handler]),
-    off: (event, handler) => handlers.set(event, (handlers.get(event) ?? []).filter((h) => h !== handler)),
-    save_changes: () => (model.saves += 1),
-    send: (content, callbacks, buffers = []) => model.sent.push({ content, indices: buffers.map(indicesOf) }),
-    /** A custom message from Python. */
-    emit: (message) => fire("msg:custom", message),
-    listeners: () => [...handlers.values()].reduce((sum, list) => sum + list.length, 0),
-  };
-  return model;
-}
 
 function mount(extra = {}, n = 10) {
   const model = fakeModel({
