@@ -15,6 +15,9 @@ function themeColors(theme) {
   };
 }
 
+// The opacity left to unselected points while there is a selection, where they are dimmed.
+const DIMMED = 0.25;
+
 function pointSizeFor(n) {
   if (n > 500_000) return 1.5;
   if (n > 50_000) return 2.5;
@@ -35,9 +38,16 @@ export function createSharedRenderer() {
  * `onSelect(indices, at)`: the selection made in the picture and when it arrived
  * (performance.now()); `onHover(index)`: the point under the pointer, -1 when none;
  * `onLassoStart()`. `side` names the canvas (its data-side) where a widget has two;
- * `renderer` is a shared renderer (else the plot makes its own).
+ * `renderer` is a shared renderer (else the plot makes its own); `dimUnselected` fades
+ * the points outside a selection, so that it stands out where it went in a dense cloud.
  */
-export function createPlot(container, n, theme, { onSelect, onHover, onLassoStart }, { side, renderer } = {}) {
+export function createPlot(
+  container,
+  n,
+  theme,
+  { onSelect, onHover, onLassoStart },
+  { side, renderer, dimUnselected = false } = {},
+) {
   const canvas = document.createElement("canvas");
   canvas.className = "ew-canvas";
   if (side) canvas.dataset.side = side;
@@ -46,6 +56,7 @@ export function createPlot(container, n, theme, { onSelect, onHover, onLassoStar
   const scatterplot = createScatterplot({
     canvas,
     ...(renderer ? { renderer } : {}),
+    opacityInactiveScale: dimUnselected ? DIMMED : 1,
     pointSize: pointSizeFor(n),
     pointSizeSelected: 2,
     pointOutlineWidth: 1,

@@ -32,7 +32,8 @@ export function createView(el, model, state, actions) {
   const tooltip = createTooltip(stage);
   let pointer = { x: 0, y: 0 };
   const panes = createPanes(stage, Boolean(model.get("compare")));
-  const renderer = panes.length > 1 ? createSharedRenderer() : null;
+  const comparing = panes.length > 1;
+  const renderer = comparing ? createSharedRenderer() : null;
   const sides = panes.map(createSide);
   const live = sides.at(-1);
   const plots = sides.map((side) => side.plot);
@@ -71,7 +72,7 @@ export function createView(el, model, state, actions) {
         onHover: (index) => hover(index, side.plot),
         onLassoStart: () => tooltip.hide(),
       },
-      { side: pane.title ? pane.side : undefined, renderer },
+      { side: comparing ? pane.side : undefined, renderer, dimUnselected: comparing },
     );
     const where =
       pane.side === "before"

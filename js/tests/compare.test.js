@@ -25,6 +25,7 @@ vi.mock("../plot.js", () => ({
       container,
       callbacks,
       renderer: options.renderer,
+      dimmed: options.dimUnselected,
       draws: [],
       selected: [],
       rung: [],
@@ -112,6 +113,7 @@ describe("the compare view's layout", () => {
     expect(renderers).toHaveLength(1);
     expect(before.renderer).toBe(renderers[0]);
     expect(now.renderer).toBe(renderers[0]);
+    expect([before.dimmed, now.dimmed]).toEqual([true, true]); // a selection stands out in both
   });
 
   it("destroys both plots, then their renderer, on cleanup", () => {
@@ -128,6 +130,7 @@ describe("the compare view's layout", () => {
     expect($(".ew-pane-title")).toBeNull();
     expect($$(".ew-stage > .ew-canvas")).toHaveLength(1);
     expect($(".ew-canvas").dataset.side).toBeUndefined();
+    expect(plots[0].dimmed).toBe(false);
   });
 });
 

@@ -1,8 +1,8 @@
 """The compare view (TunerWidget compare=True) in real JupyterLab and Chromium: the
 starting picture beside the live one, on 6,000 points. A lasso in the left picture
 selects exactly the points inside it, in the kernel and in the pixels of both pictures
-(the right one marks the same points where training took them); while start() runs, the
-right picture moves and the left one stays as it was."""
+(the right one shows the same points where training took them, the rest dimmed in both);
+while start() runs, the right picture moves and the left one stays as it was."""
 
 import json
 
@@ -22,6 +22,7 @@ from .notebook import (
 from .pixels import (
     colour_share,
     differing_share,
+    luminance,
     png_pixels,
     screen_point,
     screenshot,
@@ -35,6 +36,7 @@ N = 6000
 LASSO_R = 30  # half-side of the square lasso, in CSS pixels
 EDGE = 2.5  # pixels: points this close to the lasso's edge may fall either way
 MARK = 6  # pixels: how far from its point a selected point's mark reaches
+DRAWN = 240  # luminance below which a pixel of the white picture has a point on it
 
 SETUP = f"""
 import json
@@ -73,16 +75,15 @@ def screen_points(canvas, bounds, xy):
     return np.column_stack([x0 + (xy[:, 0] - xmin) * sx, y0 + (xy[:, 1] - ymin) * sy])
 
 
-def changed_pixels(canvas, a, b):
-    """The screen positions (x, y) of the pixels that differ between two screenshots of
-    ``canvas`` (taken at one device pixel a CSS pixel)."""
-    _, _, pa = png_pixels(a)
-    _, _, pb = png_pixels(b)
-    rows, cols = np.nonzero(np.any(pa[..., :3] != pb[..., :3], axis=-1))
+def drawn_pixels(canvas, png):
+    """The screen positions (x, y) of the pixels of a screenshot of ``canvas`` with a point
+    drawn on them (darker than the white background), and their luminance (taken at one
+    device pixel a CSS pixel)."""
+    _, _, rgba = png_pixels(png)
+    bright = luminance(rgba)
+    rows, cols = np.nonzero(bright < DRAWN)
     box = canvas.bounding_box()
-    return np.column_stack([box["x"] + cols + 0.5, box["y"] + rows + 0.5]), pa.shape[0] * pa.shape[
-        1
-    ]
+    return np.column_stack([box["x"] + cols + 0.5, box["y"] + rows + 0.5]), bright, (rows, cols)
 
 
 def test_lasso_left_selects_in_both_and_only_the_right_moves(page, lab_server, tmp_path):
@@ -126,15 +127,21 @@ def test_lasso_left_selects_in_both_and_only_the_right_moves(page, lab_server, t
     assert not set(outside) & set(selected), "points outside the lasso were selected"
     root.locator(".ew-list-count", has_text=f"of {len(selected):,} selected").wait_for()
 
-    # Both pictures mark the selection (regl-scatterplot draws selected points larger),
-    # each round the same points: where they start on the left, where training took
-    # them on the right.
+    # Both pictures show the selection at the same points: where they start on the left,
+    # where training took them on the right. Selected points keep their full colour; the
+    # others are dimmed (lighter), which is what would happen to the selected ones if a
+    # picture showed other points.
     on_right = screen_points(right, now["bounds"], now["xy"])
     for side, canvas, places in (("left", left, on_left), ("right", right, on_right)):
-        changed, size = changed_pixels(canvas, shots[side], still_screenshot(canvas))
-        assert len(changed) > 0.001 * size, f"the {side} picture does not show the selection"
-        near = _near_any(changed, places[selected], radius=MARK)
-        assert near.mean() > 0.95, f"{near.mean():.0%} of the {side} marks are on selected points"
+        where, before, pixels = drawn_pixels(canvas, shots[side])
+        _, after, _ = drawn_pixels(canvas, still_screenshot(canvas))
+        lighter = after[pixels] - before[pixels]
+        on_selected = _near_any(where, places[selected], radius=1)
+        elsewhere = ~_near_any(where, places[selected], radius=MARK)
+        assert on_selected.sum() > 100 and elsewhere.sum() > 100
+        assert lighter[elsewhere].mean() > 10, f"the {side} picture dimmed no unselected point"
+        # (Selected points are drawn a little larger: they may even get darker.)
+        assert lighter[on_selected].mean() < 2, f"the {side} picture dimmed selected points"
 
     # Training: the right picture moves between two shots, the left one does not.
     kernel_stdout(page, "w.start()")
