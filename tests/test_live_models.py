@@ -76,10 +76,19 @@ def test_array_tuners_train_live(encoded, make):
 
 
 @pytest.mark.slow
-def test_sbert_tuner_trains_live_on_the_texts(encoded):
+def test_sbert_tuner_trains_live_on_the_texts(encoded, monkeypatch):
+    from embedwidget.widgets import training
+
     tuner = recording(SbertTuner)(n_pos=1, n_neg=1, batch_size=4, random_state=0)
     w = TunerWidget(tuner, encoded, texts=TEXTS, y=first_labels(), frame_chunk=5)
     assert w._takes_texts and not w.can_predict
+    monkeypatch.setattr(training, "PREVIEW_SECONDS", 0.0)  # a preview after every chunk
+    drawn = []
+    w.observe(lambda change: drawn.append(w.positions.copy()), "_positions")
+    w.fit(1)
+    assert len(drawn) == 3  # previews after 5 and 10 of the 12 texts, then the frame
+    assert not np.allclose(drawn[0], drawn[-1])
+    w.reset()
     check_tuner_live(w)
     # the picture is the finetuned model's encoding of the texts, not the given X
     assert w._embedding.shape == encoded.shape
@@ -137,6 +146,20 @@ def test_an_output_width_that_changes_between_steps_is_a_clear_error(encoded):
     w.fit(1)
     with pytest.raises(ValueError, match="columns, after 5 in the frame before"):
         w.fit(1)
+
+
+def test_a_preview_places_texts_not_yet_encoded_by_a_map_fitted_on_those_that_are():
+    from embedwidget.widgets.training import _preview
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 16)).astype(np.float32)
+    tuned = np.tanh(X @ rng.normal(size=(16, 8)).astype(np.float32) * 0.3)  # a smooth change
+    done = rng.permutation(2000)[:200]
+    estimate = _preview(X, tuned, done)
+    assert np.array_equal(estimate[done], tuned[done])
+    rest = np.setdiff1d(np.arange(2000), done)
+    error = np.linalg.norm(estimate[rest] - tuned[rest]) / np.linalg.norm(tuned[rest])
+    assert error < 0.2  # near, where keeping the raw embedding would be far off
 
 
 def test_compare_keeps_the_starting_picture_beside_the_live_one(encoded):

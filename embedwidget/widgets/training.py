@@ -24,6 +24,7 @@ from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding, _che
 from embedwidget.widgets.serializers import indices_from_bytes
 
 MAX_LOSSES = 300  # points of the loss curve kept for the widget
+PREVIEW_SECONDS = 1.0  # while a texts model encodes a frame, a preview this often
 
 
 class _TrainingWidget(EmbeddingScatter):
@@ -82,6 +83,8 @@ class _TrainingWidget(EmbeddingScatter):
         self._X = X
         self._embedding = None  # the model's embedding of every point, from the last frame
         self._frame_note = ""  # what the toolbar says while frames are held back
+        self._encode_order = None  # the order texts are encoded in for a frame
+        self._frame_step = -1  # the step the last frame showed
         kwargs.setdefault("transition_ms", int(900 / max_fps))
         super().__init__(X, texts=texts, labels=labels, store=store, **kwargs)
         self._projector = Projector(smoothing=0.5)
@@ -149,7 +152,8 @@ class _TrainingWidget(EmbeddingScatter):
     def fit(self, steps=10):
         """Run ``steps`` training steps here and now (blocking), then send a frame."""
         self._loop.run(steps)
-        self._frame()
+        if self._frame_step != self.step:  # unless the last step just drew one
+            self._frame()
         return self
 
     def reset(self):
@@ -205,13 +209,18 @@ class _TrainingWidget(EmbeddingScatter):
                 f"after {before.shape[1]} in the frame before: its output width must stay "
                 "the same while it trains."
             )
-        positions = self._projector(embedding)
         self._embedding = embedding
+        self._frame_step = self.step
+        self._draw(embedding, doubt=self.color_by == "doubt" and self.can_predict)
+
+    def _draw(self, embedding, doubt=False):
+        """Project ``embedding`` and send the picture (and the doubt colours)."""
+        positions = self._projector(embedding)
         # One thread at a time in hold_sync: ipywidgets' batching is not thread-safe.
         with self._lock, self.hold_sync():
             self._set_positions(positions, self._projector.bounds_)
             nbytes = len(self._positions)
-            if self.color_by == "doubt" and self.can_predict:
+            if doubt:
                 self._doubt = _doubt_bytes(self._doubt_of_all())
                 nbytes += len(self._doubt)
             self._pace_frames(nbytes)
@@ -376,21 +385,49 @@ class _TrainingWidget(EmbeddingScatter):
 
     def _encode_texts(self):
         """Encode every text with the model as it is now, ``frame_chunk`` texts at a time,
-        with progress in the toolbar. Slow on a CPU (a few hundred texts a second), so a
-        background step gives up when stop() is asked for, instead of finishing."""
-        out = None
+        in a fixed random order, with progress in the toolbar.
+
+        Encoding is slow on a CPU (a few hundred texts a second), so the picture does not
+        wait for the last text: about once a second a preview is drawn, in which the texts
+        not yet encoded are placed by a linear map from X to the new embedding, fitted on
+        the texts encoded so far (a random sample of them). A background step gives up
+        when stop() is asked for, instead of finishing.
+        """
+        if self._encode_order is None:
+            self._encode_order = np.random.default_rng(0).permutation(self._n)
+        order, out = self._encode_order, None
+        last_preview = time.monotonic()
         for start in range(0, self._n, self.frame_chunk):
             if self._loop.should_stop():
                 self.set_trait("status", "")
                 return None
-            stop = min(start + self.frame_chunk, self._n)
-            part = np.asarray(self.model.transform(self._text_list[start:stop]))
+            rows = order[start : start + self.frame_chunk]
+            part = np.asarray(self.model.transform([self._text_list[i] for i in rows]))
             if out is None:
                 out = np.empty((self._n, part.shape[1]), dtype=np.float32)
-            out[start:stop] = part
-            self.set_trait("status", f"encoding the picture: {stop:,} of {self._n:,} texts")
+            out[rows] = part
+            done = start + len(rows)
+            self.set_trait("status", f"encoding the picture: {done:,} of {self._n:,} texts")
+            if done < self._n and time.monotonic() - last_preview >= PREVIEW_SECONDS:
+                self._draw(_preview(self._X, out, order[:done]))
+                last_preview = time.monotonic()
         self.set_trait("status", "")
         return out
+
+
+def _preview(X, encoded, done):
+    """Every row's new embedding: the encoded rows as they are, the rest predicted from X
+    by a ridge regression fitted on the encoded ones (a little ridge, since a first chunk
+    has fewer texts than dimensions)."""
+    A, B = X[done], encoded[done]
+    mean_a, mean_b = A.mean(axis=0), B.mean(axis=0)
+    A, B = A - mean_a, B - mean_b
+    gram = A.T @ A
+    ridge = 1e-2 * np.trace(gram) / len(gram) + 1e-6
+    W = np.linalg.solve(gram + ridge * np.eye(len(gram), dtype=gram.dtype), A.T @ B)
+    estimate = (X - mean_a) @ W + mean_b
+    estimate[done] = encoded[done]
+    return estimate.astype(np.float32, copy=False)
 
 
 class TunerWidget(_TrainingWidget):
