@@ -1,16 +1,20 @@
 """TunerWidget's live loop: what a training step plus a frame costs, and how many frames a
 second reach the browser.
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/live.py [--n 100000] [--only python|browser|sbert]
+    OMP_NUM_THREADS=1 .venv/bin/python bench/live.py [--n 100000]
+        [--only python|browser|sbert|compare]
 
 1. Python: one step (partial_fit on 200 labels) plus one frame (transform all n points,
    project, encode, serialise as a kernel would) at n=100k, d=384, hidden_dim=200, as a
    ratio to the bare matmul X @ W1 of the same shapes, in the same process (1 thread).
 2. Browser: a TunerWidget on n points in real JupyterLab and headless Chromium, start():
-   frames drawn per second, counted in the page over 15 s.
+   frames drawn per second, counted in the page over 15 s. With ``--only compare`` the
+   same for the compare view (compare=True: the starting picture beside the live one),
+   against the single view, one after the other in the same JupyterLab and Chromium.
 3. SbertTuner in a TunerWidget on 2,000 fine-food reviews (20 labelled), 1 thread: seconds
    a step (one partial_fit), seconds a full frame (every review encoded by the current
-   model, then projected and sent), and seconds from start() to the first new frame;
+   model, then projected and sent), and seconds from start() to the first new picture (a
+   preview: reviews not yet encoded placed by a map fitted on those that are);
    beside them the bare ``SentenceTransformer.encode`` of the same reviews.
 """
 
@@ -80,20 +84,25 @@ X = centres[rng.integers(0, 5, {n})] + rng.normal(size=({n}, {d})).astype("float
 y = [None] * {n}
 for i in range(200):
     y[i] = f"class {{i % 5}}"
-w = TunerWidget(FeedForwardTuner(hidden_dim={hidden}, random_state=0), X, y=y)
+w = TunerWidget(FeedForwardTuner(hidden_dim={hidden}, random_state=0), X, y=y, compare={compare})
 w
 """
 
+VIEWS = {"single": False, "compare": True}  # view -> TunerWidget's compare=
 
-def browser_side(n, d, hidden, seconds):
-    from browser.notebook import kernel_stdout, open_notebook, run_cell, write_notebook
+
+def browser_side(n, d, hidden, seconds, views=("single",)):
+    """Each of ``views`` in turn in one JupyterLab and one Chromium, its own kernel each:
+    {view: (frames drawn a second by the live picture, training steps a second,
+    frames drawn by the starting picture meanwhile)}."""
+    from browser.notebook import cell_output, open_notebook, run_cell, write_notebook
     from browser.server import CHROMIUM, CHROMIUM_ARGS, start_lab, stop_lab
     from playwright.sync_api import sync_playwright
 
+    results = {}
     with tempfile.TemporaryDirectory() as home:
         server = start_lab(Path(home))
         try:
-            write_notebook(server.root, "live.ipynb", [SETUP.format(n=n, d=d, hidden=hidden)])
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 context = browser.new_context(
@@ -102,26 +111,45 @@ def browser_side(n, d, hidden, seconds):
                 context.set_default_timeout(300_000)
                 page = context.new_page()
                 page.goto(f"api/status?token={server.token}")  # logs in
-                open_notebook(page, "live.ipynb", timeout=300_000)
-                run_cell(page, 0, timeout=300_000)
-                root = page.locator(".ew-root")
-                root.and_(page.locator("[data-frames]")).wait_for()
-                kernel_stdout(page, "w.start()")
-                time.sleep(3)  # past the first steps
-                first, steps_before = frames_and_steps(page, root)
-                time.sleep(seconds)
-                last, steps_after = frames_and_steps(page, root)
-                kernel_stdout(page, "w.stop()")
+                for view in views:
+                    setup = SETUP.format(n=n, d=d, hidden=hidden, compare=VIEWS[view])
+                    write_notebook(server.root, f"live-{view}.ipynb", [setup])
+                    open_notebook(page, f"live-{view}.ipynb", timeout=300_000)
+                    run_cell(page, 0, timeout=300_000)
+                    root = cell_output(page, 0).locator(".ew-root")
+                    root.and_(page.locator("[data-frames]")).wait_for()
+                    results[view] = frame_rates(page, root, seconds)
+                    # This kernel's thread and memory would weigh on the next view's.
+                    page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
                 browser.close()
         finally:
             stop_lab(server)
-    return (last - first) / seconds, (steps_after - steps_before) / seconds
+    return results
 
 
-def frames_and_steps(page, root):
+def frame_rates(page, root, seconds):
+    """Start training; over ``seconds``, frames a second drawn by the live picture,
+    steps a second, and the frames the starting picture drew (0 when it stays still)."""
     from browser.notebook import kernel_stdout
 
-    return int(root.get_attribute("data-frames")), int(kernel_stdout(page, "print(w.step)"))
+    def count(name):
+        return int(root.get_attribute(name) or 0)
+
+    kernel_stdout(page, "w.start()")
+    time.sleep(3)  # past the first steps
+    first, still, steps = count("data-frames"), count("data-frames-before"), step(page)
+    time.sleep(seconds)
+    frames = count("data-frames") - first
+    moved = count("data-frames-before") - still
+    steps = step(page) - steps
+    kernel_stdout(page, "w.stop()")
+    return frames / seconds, steps / seconds, moved
+
+
+def step(page):
+    from browser.notebook import kernel_stdout
+
+    return int(kernel_stdout(page, "print(w.step)"))
 
 
 def sbert_side(n_texts, repeats):
@@ -142,10 +170,10 @@ def sbert_side(n_texts, repeats):
     started = time.perf_counter()
     widget.start()
     first = widget._positions
-    while widget._positions is first and widget.running:  # the finetuned model's first frame
+    while widget._positions is first and widget.running:  # the first preview
         time.sleep(0.05)
     first_frame = time.perf_counter() - started
-    widget.stop()
+    widget.stop()  # gives up the frame it was encoding
     steps, frames = [], []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -167,7 +195,7 @@ def main():
     parser.add_argument("--hidden", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--only", choices=["python", "browser", "sbert"])
+    parser.add_argument("--only", choices=["python", "browser", "sbert", "compare"])
     parser.add_argument("--texts", type=int, default=2_000, help="reviews for --only sbert")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
@@ -176,7 +204,18 @@ def main():
         print(f"SbertTuner in a TunerWidget, {args.texts:,} reviews, 20 labelled, 1 thread:")
         print(
             f"  a step {step:.1f} s; a full frame {frame:.1f} s (bare encode {bare:.1f} s:"
-            f" ratio {frame / bare:.2f}); start() to the first new frame {first:.1f} s"
+            f" ratio {frame / bare:.2f}); start() to the first new picture {first:.1f} s"
+        )
+        return
+    if args.only == "compare":
+        rates = browser_side(args.n, args.dim, args.hidden, args.seconds, views=VIEWS)
+        (single, single_steps, _), (compare, compare_steps, moved) = rates.values()
+        print(f"JupyterLab + headless Chromium, n={args.n:,}, during start(), same run:")
+        print(f"  single view:  {single:.1f} frames/s drawn, {single_steps:.1f} steps/s")
+        print(
+            f"  compare view: {compare:.1f} frames/s drawn by the live picture"
+            f" ({compare / single:.2f} of the single view's), {compare_steps:.1f} steps/s;"
+            f" the starting picture drew {moved} frames meanwhile"
         )
         return
     if args.only != "browser":
@@ -189,7 +228,7 @@ def main():
         )
         print(f"  {1 / step:.1f} frames/s here; {wire / args.n:.1f} bytes a point on the wire")
     if args.only != "python":
-        fps, steps = browser_side(args.n, args.dim, args.hidden, args.seconds)
+        ((fps, steps, _),) = browser_side(args.n, args.dim, args.hidden, args.seconds).values()
         print(
             f"JupyterLab + headless Chromium, n={args.n:,}, during start():"
             f" {fps:.1f} frames/s drawn, {steps:.1f} training steps/s"
