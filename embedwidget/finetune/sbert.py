@@ -158,7 +158,7 @@ class SbertLearner:
                 optimizers=optimizers,
                 callbacks=[_Record()],
             )
-            trainer.remove_callback(_print_callback())
+            _keep_logs_quiet(trainer)
             trainer.train()
         if keep_optimizer:
             self._optimizers = (trainer.optimizer, trainer.lr_scheduler)
@@ -173,10 +173,19 @@ class SbertLearner:
         return losses.ContrastiveLoss(self.sent_tfm)
 
 
-def _print_callback():
-    from transformers.trainer_callback import PrinterCallback
+def _keep_logs_quiet(trainer):
+    """Keep the trainer's log dictionaries (``{'train_runtime': ...}``) out of the user's
+    output: without a progress bar transformers prints them, with one its bar writes them.
+    The loss still reaches ``loss_curve_`` through our own callback."""
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-    return PrinterCallback
+    class QuietProgress(ProgressCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            pass
+
+    trainer.remove_callback(PrinterCallback)
+    if trainer.pop_callback(ProgressCallback) is not None:
+        trainer.add_callback(QuietProgress())
 
 
 class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
