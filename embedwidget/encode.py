@@ -74,6 +74,16 @@ def encode_to_disk(texts, path, encoder=None, *, chunk_size=10_000, client=None,
         The vectors, opened read-only from ``path`` (read from disk on demand).
         ``np.load(path, mmap_mode="r")`` opens them again later.
 
+    Notes
+    -----
+    Dask's nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_=65536``, which made
+    torch encode about half as fast on this project's test machine (glibc then returns
+    every large freed block to the system, and torch's big temporaries are mapped and
+    zeroed again each time). Unset it for encoding workers: in their Dask config,
+    ``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_: null``, or
+    ``dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_":
+    None})`` before a ``LocalCluster`` is made.
+
     Examples
     --------
     >>> import os, tempfile
@@ -92,9 +102,10 @@ def encode_to_disk(texts, path, encoder=None, *, chunk_size=10_000, client=None,
 
     On a Dask cluster (``pip install "embedwidget[dask]"``), the same call with a client:
 
-    >>> from distributed import Client                      # doctest: +SKIP
-    >>> client = Client("scheduler-address:8786")           # doctest: +SKIP
-    >>> X = encode_to_disk(texts, path, client=client)      # doctest: +SKIP
+    >>> from distributed import Client                          # doctest: +SKIP
+    >>> client = Client("scheduler-address:8786")               # doctest: +SKIP
+    >>> path = os.path.join(folder.name, "on-the-cluster.npy")  # doctest: +SKIP
+    >>> X = encode_to_disk(texts, path, client=client)          # doctest: +SKIP
     """
     path = Path(path)
     if not isinstance(chunk_size, int | np.integer) or isinstance(chunk_size, bool):

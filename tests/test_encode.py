@@ -181,6 +181,14 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
         encode_to_disk(lines, tmp_path / "v.npy")
 
 
+def test_importing_the_package_or_the_helper_loads_no_dask_and_no_torch():
+    code = "import sys, embedwidget, embedwidget.encode; print(sorted(sys.modules))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(eval(run.stdout))
+    assert loaded >= {"embedwidget.encode", "embedwidget.text"}
+    assert not loaded & {"dask", "distributed", "torch", "sentence_transformers"}
+
+
 def test_the_encoder_pickles_without_its_model(expected):
     encoder = SentenceEncoder()
     encoder.transform(TEXTS[:2])  # the model is loaded, yet not part of the encoder
