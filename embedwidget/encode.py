@@ -364,20 +364,32 @@ class _Target:
         self.manifest = path.with_name(path.name + ".manifest.json")
         self.identity = identity
         self.run_id = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
-        self._array = None  # opened when a chunk is written, or by _resume
-        self.done = self._resume() if self.manifest.exists() else self._start()
+        self._array = None  # opened here when resuming, else made by the first write
+        self.done = self._done_before()
+        if self.done:
+            self._open_existing()
+        else:
+            self._save(self.done)  # before any work: the path is now this run's
 
-    def _start(self):
-        if self.path.exists():
+    def _done_before(self):
+        """The chunks an earlier run of the same identity finished (refuses another's)."""
+        if not self.manifest.exists():
+            if self.path.exists():
+                raise ValueError(
+                    f"path {str(self.path)!r} exists and is not an encode_to_disk target (no "
+                    f"{self.manifest.name} beside it); refusing to overwrite it: pass another path."
+                )
+            return set()
+        try:
+            saved = json.loads(self.manifest.read_text())
+            done = set(saved["done"])
+        except (ValueError, KeyError, TypeError):
             raise ValueError(
-                f"path {str(self.path)!r} exists and is not an encode_to_disk target (it has "
-                f"no {self.manifest.name} beside it); refusing to overwrite it: pass another path."
-            )
-        self._save(set())
-        return set()
-
-    def _resume(self):
-        saved = json.loads(self.manifest.read_text())
+                f"{str(self.manifest)!r} is not a manifest this function can read; "
+                f"delete it and {self.path.name} to start over."
+            ) from None
+        if not done:  # a run that wrote nothing leaves nothing to protect
+            return set()
         theirs = {key: saved.get(key) for key in self.identity}
         if saved.get("format") != _FORMAT or theirs != _json_roundtrip(self.identity):
             raise ValueError(
@@ -385,12 +397,9 @@ class _Target:
                 f"({_difference(theirs, self.identity)}); refusing to mix them: pass another "
                 f"path, or delete it and {self.manifest.name} to start over."
             )
-        done = set(saved["done"])
-        if done and not self.path.exists():
+        if not self.path.exists():
             logger.warning("%s is missing: encoding every chunk again", self.path)
-            done = set()
-        if done:
-            self._open_existing()
+            return set()
         return done
 
     def _open_existing(self):

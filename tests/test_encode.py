@@ -130,6 +130,16 @@ def test_a_target_of_another_run_is_refused_and_left_as_it_was(tmp_path):
     encode_to_disk(TEXTS[:80], path, SentenceEncoder(batch_size=8), chunk_size=CHUNK)
 
 
+def test_a_run_that_failed_before_its_first_chunk_does_not_hold_the_path(tmp_path, expected):
+    path = tmp_path / "vectors.npy"
+    typo = SentenceEncoder(name=str(tmp_path / "no-such-model"))
+    with pytest.raises(FileNotFoundError, match="no-such-model"):
+        encode_to_disk(TEXTS, path, typo, chunk_size=CHUNK, progress=False)
+    assert manifest(path)["done"] == []
+    X = encode_to_disk(TEXTS, path, chunk_size=CHUNK, progress=False)  # the model fixed
+    np.testing.assert_allclose(X, expected, atol=1e-6)
+
+
 def test_a_file_that_is_not_a_target_is_never_overwritten(tmp_path):
     path = tmp_path / "mine.npy"
     np.save(path, np.arange(3.0))
