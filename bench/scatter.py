@@ -7,14 +7,18 @@
 2. Python-side time to produce that update for n points (validate, project or take the
    2-D array as is, encode, serialise), ours / jupyter-scatter's ``Scatter.xy``.
 3. In headless Chromium (WebGL on SwiftShader, the CPU): the time from a new positions
-   buffer arriving to the frame drawn, at 100k points, and whether 1M points render.
+   buffer arriving to the frame drawn, for our widget (decode the 4-byte points, map them
+   to the canvas, draw) and for regl-scatterplot alone on a bare page handed the device
+   coordinates it draws (the renderer's floor here), in the same browser; the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import http.server
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,6 +32,7 @@ from comm.base_comm import BaseComm
 from jupyter_client.session import json_packer
 
 from embedwidget import EmbeddingScatter
+from embedwidget.widgets.serializers import positions_to_bytes
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Chromium driver
 from browser.pixels import colour_share, png_pixels  # noqa: E402
@@ -83,7 +88,7 @@ def python_side(n, repeats):
 
 
 PAGE = """<!doctype html><html><head><link rel="stylesheet" href="scatter.css"></head>
-<body style="margin:0"><div id="out" style="width:900px"></div><script type="module">
+<body style="margin:0"><div id="out" style="width:%(width)dpx"></div><script type="module">
 import widget from "./scatter.js";
 const handlers = {};
 const state = {};
@@ -93,66 +98,107 @@ window.model = {
   on(e, f) { (handlers[e] ||= []).push(f); },
   off(e, f) { handlers[e] = (handlers[e] || []).filter((g) => g !== f); },
 };
-const frame = (n, seed) => {
-  const p = new Float32Array(2 * n);
-  let s = seed;
-  for (let i = 0; i < p.length; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    p[i] = s / 2147483648 - 0.5;
-  }
-  return new DataView(p.buffer);
-};
+const bytesOf = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const fromBase64 = (text) => new DataView(bytesOf(text).buffer);
 const framesDrawn = () => Number(document.querySelector(".ew-root")?.dataset.frames ?? 0);
 const until = async (ok) => { while (!ok()) await new Promise((r) => setTimeout(r, 2)); };
 const painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-window.start = async (n) => {
-  Object.assign(state, { _texts: [], _positions: frame(n, 1), _bounds: [-0.5, 0.5, -0.5, 0.5],
-    _codes: new DataView(new Uint16Array(n).buffer), label_names: [], n_pairs: 0,
-    selection: new DataView(new ArrayBuffer(0)), height: 600, transition_ms: 0 });
+let next = null;
+window.start = async (positions, n) => {
+  Object.assign(state, { _texts: [], _positions: fromBase64(positions),
+    _bounds: [-0.5, 0.5, -0.5, 0.5], _codes: new DataView(new Uint8Array(n).buffer),
+    label_names: [], n_pairs: 0, selection: new DataView(new ArrayBuffer(0)),
+    height: %(height)d, transition_ms: 0 });
   widget.render({ model: window.model, el: document.getElementById("out") });
   await until(() => framesDrawn() >= 1);
   await painted();
 };
-window.update = async (seed) => {
-  const n = state._positions.byteLength / 8;
-  const buffer = frame(n, seed);  // made before the clock starts: it arrives from the kernel
+// The buffer is decoded from base64 before the clock starts: it arrives from the kernel.
+window.prepare = (positions) => { next = fromBase64(positions); };
+window.update = async () => {
   const before = framesDrawn();
   const start = performance.now();
-  window.model.set("_positions", buffer);
+  window.model.set("_positions", next);
   await until(() => framesDrawn() > before);
   await painted();
   return performance.now() - start;
 };
 </script></body></html>"""
 
+BARE_PAGE = """<!doctype html><html><body style="margin:0">
+<canvas id="canvas" style="display:block; width:%(width)dpx; height:%(height)dpx"></canvas>
+<script type="module" src="bare.js"></script></body></html>"""
+
+WIDTH, HEIGHT = 900, 600
+
+
+def _frame(n, seed):
+    return np.random.default_rng(seed).uniform(-0.5, 0.5, (n, 2)).astype(np.float32)
+
+
+def _b64(data):
+    return base64.b64encode(bytes(data)).decode()
+
+
+def _device(positions):
+    """What regl-scatterplot draws: x in [-aspect, aspect] and y in [-1, 1], as the widget
+    maps the same view ([-0.5, 0.5] both ways, 95% of the height)."""
+    scale = 0.95 * 2
+    return _b64(positions[:, 0] * scale), _b64(positions[:, 1] * scale)
+
+
+def _point_size(n):  # as js/plot.js picks it
+    return 1.5 if n > 500_000 else 2.5 if n > 50_000 else 4 if n > 5_000 else 6
+
 
 def browser_side(n, repeats):
-    """(median ms from a new positions buffer to the frame drawn, share of non-white pixels)."""
+    """Median ms from a new positions buffer to the frame drawn, for our widget and for
+    bare regl-scatterplot in the same Chromium, and the share of inked pixels of ours."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         for name in ("scatter.js", "scatter.css"):
             (root / name).write_bytes((STATIC / name).read_bytes())
-        (root / "index.html").write_text(PAGE)
+        subprocess.run(
+            ["npx", "esbuild", str(Path(__file__).with_name("bare_scatter.js")), "--bundle",
+             "--format=esm", f"--outfile={root / 'bare.js'}", "--log-level=warning"],
+            check=True, cwd=Path(__file__).parents[1],
+        )  # fmt: skip
+        size = {"width": WIDTH, "height": HEIGHT}
+        (root / "index.html").write_text(PAGE % size)
+        (root / "bare.html").write_text(BARE_PAGE % size)
         handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=folder)  # noqa: E731
         http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_port}"
+        frames = [_frame(n, seed) for seed in range(1, 3 + repeats)]
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 900, "height": 760})
-                page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
-                page.evaluate("(n) => window.start(n)", n)
-                times = [
-                    page.evaluate("(s) => window.update(s)", seed) for seed in range(2, 3 + repeats)
-                ]
-                png = page.locator("canvas").screenshot()
+                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT + 160})
+                page.goto(f"{url}/index.html")
+                page.evaluate(
+                    "([p, n]) => window.start(p, n)", [_b64(positions_to_bytes(frames[0])), n]
+                )
+                ours = []
+                for frame in frames[1:]:
+                    page.evaluate("(p) => window.prepare(p)", _b64(positions_to_bytes(frame)))
+                    ours.append(page.evaluate("() => window.update()"))
+                png = page.locator("canvas").first.screenshot()
+                page.goto(f"{url}/bare.html")
+                page.evaluate(
+                    "([x, y, s]) => window.start(x, y, s)", [*_device(frames[0]), _point_size(n)]
+                )
+                bare = []
+                for frame in frames[1:]:
+                    page.evaluate("([x, y]) => window.prepare(x, y)", list(_device(frame)))
+                    bare.append(page.evaluate("() => window.update()"))
                 browser.close()
         finally:
             server.shutdown()
-    return statistics.median(times[1:]), _ink(png)
+    return statistics.median(ours[1:]), statistics.median(bare[1:]), _ink(png)
 
 
 def _ink(png):
@@ -178,10 +224,13 @@ def main():
         )
     if args.no_browser:
         return
-    print("Headless Chromium (SwiftShader), new positions buffer to frame drawn:")
+    print("Headless Chromium (SwiftShader), new positions buffer to frame drawn (median):")
     for n in args.sizes:
-        ms, ink = browser_side(n, args.repeats)
-        print(f"  n={n:>9,}: median {ms:7.1f} ms; drawn: {ink:.1%} of the canvas has points")
+        ours, bare, ink = browser_side(n, args.repeats)
+        print(
+            f"  n={n:>9,}: ours {ours:7.1f} ms, bare regl-scatterplot {bare:7.1f} ms,"
+            f" ratio {ours / bare:.2f} (target <= 1.2); {ink:.1%} of our canvas has points"
+        )
 
 
 if __name__ == "__main__":

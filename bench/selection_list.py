@@ -19,6 +19,7 @@ a selection, list and all, costs the page less than one frame of the picture.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.server
 import statistics
 import sys
@@ -30,6 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Chromium driver
 from browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+from embedwidget.widgets.serializers import positions_to_bytes  # noqa: E402
 
 STATIC = Path(__file__).parents[1] / "embedwidget" / "static"
 WIDTH, HEIGHT = 900, 600  # the picture, in CSS pixels
@@ -60,8 +63,9 @@ const indices = (start, stop) => {
 window.start = async (positions, texts) => {
   const n = texts.length;
   Object.assign(state, {
-    _texts: texts, _positions: new DataView(new Float32Array(positions).buffer),
-    _bounds: [-1, 1, -1, 1], _codes: new DataView(new Uint16Array(n).buffer),
+    _texts: texts,
+    _positions: new DataView(Uint8Array.from(atob(positions), (c) => c.charCodeAt(0)).buffer),
+    _bounds: [-1, 1, -1, 1], _codes: new DataView(new Uint8Array(n).buffer),
     label_names: [], n_pairs: 0, selection: new DataView(new ArrayBuffer(0)),
     height: %(height)d, transition_ms: 0, can_search_similar: false, can_predict: false,
   });
@@ -168,7 +172,8 @@ def measure(n, sizes, repeats):
             page = browser.new_page(viewport={"width": WIDTH + 40, "height": HEIGHT + 400})
             page.set_default_timeout(120_000)
             page.goto(f"http://127.0.0.1:{port}/index.html")
-            page.evaluate("([p, t]) => window.start(p, t)", [positions, texts])
+            wire = base64.b64encode(positions_to_bytes(np.asarray(positions).reshape(-1, 2)))
+            page.evaluate("([p, t]) => window.start(p, t)", [wire.decode(), texts])
             box = page.locator("canvas.ew-canvas").bounding_box()
             results = {}
             for size in sorted(sizes):

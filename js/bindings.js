@@ -1,15 +1,15 @@
 // The traits Python owns, read into the browser's state, and what follows when one of
 // them changes. All listeners are kept in one list so that cleanup detaches exactly them.
 
-import { float32, uint16, uint32 } from "./wire.js";
+import { decodeCodes, decodePositions, uint32 } from "./wire.js";
 
 /** The state the browser keeps: decoded traits plus what only the browser knows. */
 export function readState(model) {
   return {
     texts: model.get("_texts") ?? [],
-    positions: float32(model.get("_positions")),
-    startPositions: float32(model.get("_start_positions")), // the compare view's left picture
-    codes: uint16(model.get("_codes")),
+    positions: decodePositions(model.get("_positions")),
+    startPositions: decodePositions(model.get("_start_positions")), // the compare view's left picture
+    codes: decodeCodes(model.get("_codes"), (model.get("label_names") ?? []).length),
     selection: uint32(model.get("selection")),
     hits: new Uint32Array(0),
     sideA: new Uint32Array(0),
@@ -23,15 +23,15 @@ export function readState(model) {
 /** Listen to the model; returns the function that stops listening. */
 export function bindTraits(model, state, view, actions) {
   const onPositions = () => {
-    const incoming = float32(model.get("_positions"));
-    const animate = model.get("transition_ms") > 0 && incoming.length === state.positions.length;
+    const incoming = decodePositions(model.get("_positions"));
+    const animate = model.get("transition_ms") > 0 && incoming.n === state.positions.n;
     state.positions = incoming;
     view.picture.request(animate);
     // A new frame of a training widget is a new model: its suggestions may have changed.
     if (view.training) actions.suggest();
   };
   const onCodes = () => {
-    state.codes = uint16(model.get("_codes"));
+    state.codes = decodeCodes(model.get("_codes"), model.get("label_names").length);
     view.showStatus();
     view.showRows();
     view.redraw();

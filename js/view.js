@@ -65,7 +65,7 @@ export function createView(el, model, state, actions) {
     const side = { ...pane };
     side.plot = createPlot(
       pane.element,
-      state.positions.length >> 1,
+      state.positions.n,
       theme,
       {
         onSelect: (indices, at) => actions.select(indices, { at, shownBy: [side.plot] }),

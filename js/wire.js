@@ -22,38 +22,83 @@ export function encodeIndices(indices) {
   return new DataView(array.buffer, array.byteOffset, array.byteLength);
 }
 
+const HEADER_BYTES = 16; // float32 xmin, xmax, ymin, ymax: the frame's own range
+const STEPS = 65535; // a coordinate is lo + q / STEPS * (hi - lo)
+
 /**
- * Interleaved float32 x,y positions to the column arrays regl-scatterplot draws. The view
- * bounds [xmin, xmax, ymin, ymax] fill 95% of a canvas whose width is `aspect` times its
- * height: regl-scatterplot shows y in [-1, 1] and x in [-aspect, aspect]. One scale for
- * both axes, so the picture is not stretched.
+ * A positions buffer: the range header, then uint16 x,y interleaved (4 bytes a point).
+ * Returns {n, q, range}: q views the buffer (no copy when aligned), range is
+ * [xmin, xmax, ymin, ymax].
  */
-export function toDeviceCoordinates(positions, bounds, aspect = 1) {
-  const n = positions.length >> 1;
+export function decodePositions(data) {
+  if (data == null || (data.byteLength ?? 0) < HEADER_BYTES) return { n: 0, q: new Uint16Array(0), range: [-1, 1, -1, 1] };
+  const buffer = data.buffer ?? data;
+  const offset = data.byteOffset ?? 0;
+  const header = new DataView(buffer, offset, HEADER_BYTES);
+  const range = [0, 4, 8, 12].map((at) => header.getFloat32(at, true));
+  const q = uint16(new DataView(buffer, offset + HEADER_BYTES, data.byteLength - HEADER_BYTES));
+  return { n: q.length >> 1, q, range };
+}
+
+/** Label codes: a byte a point while there are at most 255 label names, two beyond. */
+export function decodeCodes(data, nLabels) {
+  return nLabels <= 255 ? uint8(data) : uint16(data);
+}
+
+/**
+ * Decoded positions to the column arrays regl-scatterplot draws. The view bounds
+ * [xmin, xmax, ymin, ymax] fill 95% of a canvas whose width is `aspect` times its
+ * height: regl-scatterplot shows y in [-1, 1] and x in [-aspect, aspect]. One scale for
+ * both axes, so the picture is not stretched. Each coordinate is one multiply-add of its
+ * quantized value: q * a + b.
+ */
+export function toDeviceCoordinates(points, bounds, aspect = 1) {
+  const { n, q, range } = points;
   const [xmin, xmax, ymin, ymax] = bounds;
   const cx = (xmin + xmax) / 2;
   const cy = (ymin + ymax) / 2;
   const halfX = Math.max(xmax - xmin, 1e-12) / 2;
   const halfY = Math.max(ymax - ymin, 1e-12) / 2;
   const scale = 0.95 * Math.min(Math.max(aspect, 1e-3) / halfX, 1 / halfY);
+  const ax = ((range[1] - range[0]) / STEPS) * scale;
+  const bx = (range[0] - cx) * scale;
+  const ay = ((range[3] - range[2]) / STEPS) * scale;
+  const by = (range[2] - cy) * scale;
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    x[i] = (positions[2 * i] - cx) * scale;
-    y[i] = (positions[2 * i + 1] - cy) * scale;
+    x[i] = q[2 * i] * ax + bx;
+    y[i] = q[2 * i + 1] * ay + by;
   }
   return { x, y };
 }
 
-/** Bounds of interleaved x,y positions, for when Python sends none. */
-export function boundsOf(positions) {
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
-  for (let i = 0; i < positions.length; i += 2) {
-    const px = positions[i], py = positions[i + 1];
-    if (px < xmin) xmin = px;
-    if (px > xmax) xmax = px;
-    if (py < ymin) ymin = py;
-    if (py > ymax) ymax = py;
+/** The range of decoded positions, for when Python sends no view bounds. */
+export function boundsOf(points) {
+  return points.n ? points.range : [-1, 1, -1, 1];
+}
+
+/** Float coordinates to a positions buffer, as Python encodes them (for tests and pages
+ * that make their own points). */
+export function encodePositions(xy) {
+  const n = xy.length >> 1;
+  const range = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    range[0] = Math.min(range[0], xy[2 * i]);
+    range[1] = Math.max(range[1], xy[2 * i]);
+    range[2] = Math.min(range[2], xy[2 * i + 1]);
+    range[3] = Math.max(range[3], xy[2 * i + 1]);
   }
-  return positions.length ? [xmin, xmax, ymin, ymax] : [-1, 1, -1, 1];
+  if (!n) range.splice(0, 4, 0, 0, 0, 0);
+  const bytes = new ArrayBuffer(HEADER_BYTES + 4 * n);
+  const header = new DataView(bytes, 0, HEADER_BYTES);
+  range.forEach((v, k) => header.setFloat32(4 * k, v, true));
+  const lo = [header.getFloat32(0, true), header.getFloat32(8, true)];
+  const span = [header.getFloat32(4, true) - lo[0], header.getFloat32(12, true) - lo[1]];
+  const q = new Uint16Array(bytes, HEADER_BYTES);
+  for (let i = 0; i < 2 * n; i++) {
+    const axis = i & 1;
+    q[i] = span[axis] > 0 ? Math.round(((xy[i] - lo[axis]) / span[axis]) * STEPS) : 0;
+  }
+  return new DataView(bytes);
 }

@@ -13,6 +13,7 @@ from embedwidget.finetune import (
     SbertLearner,
     SbertTuner,
 )
+from embedwidget.widgets.serializers import positions_to_bytes
 
 TEXTS = [
     "tasty and fresh", "delicious, will buy again", "lovely flavour", "so good with tea",
@@ -153,13 +154,16 @@ def test_a_preview_places_texts_not_yet_encoded_by_a_map_fitted_on_those_that_ar
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2000, 16)).astype(np.float32)
-    tuned = np.tanh(X @ rng.normal(size=(16, 8)).astype(np.float32) * 0.3)  # a smooth change
+    # finetuning moves an embedding smoothly: mostly a linear change, partly not
+    tuned = X @ rng.normal(size=(16, 8)) + np.tanh(X @ rng.normal(size=(16, 8)))
+    tuned = tuned.astype(np.float32)
     done = rng.permutation(2000)[:200]
     estimate = _preview(X, tuned, done)
     assert np.array_equal(estimate[done], tuned[done])
     rest = np.setdiff1d(np.arange(2000), done)
     error = np.linalg.norm(estimate[rest] - tuned[rest]) / np.linalg.norm(tuned[rest])
-    assert error < 0.2  # near, where keeping the raw embedding would be far off
+    off = np.linalg.norm(tuned[rest] - tuned[done].mean(axis=0)) / np.linalg.norm(tuned[rest])
+    assert error < 0.3 and error < off / 3  # far nearer than a guess of the mean
 
 
 def test_compare_keeps_the_starting_picture_beside_the_live_one(encoded):
@@ -168,7 +172,7 @@ def test_compare_keeps_the_starting_picture_beside_the_live_one(encoded):
     start = w.positions.copy()
     assert w.compare and w._start_positions == w._positions
     w.fit(3)
-    assert w._start_positions == start.astype("<f4").tobytes()  # the left side stays
+    assert w._start_positions == positions_to_bytes(start)  # the left side stays
     assert not np.allclose(w.positions, start, atol=1e-4)  # the right side moved
     learner = LearnerWidget(ContrastiveLearner(shape_out=4), encoded, compare=True)
     assert learner.compare and len(learner._start_bounds) == 4

@@ -8,9 +8,14 @@ import pytest
 from embedwidget import EmbeddingScatter
 from embedwidget.store import AnnotationStore
 from embedwidget.widgets.serializers import (
+    HEADER_BYTES,
+    STEPS,
+    codes_from_bytes,
     indices_from_bytes,
     indices_serialization,
     indices_to_bytes,
+    positions_from_bytes,
+    positions_to_bytes,
 )
 
 N = 60
@@ -59,7 +64,7 @@ def browser_request(widget, content, *buffers):
 
 
 def codes(widget):
-    return np.frombuffer(widget._codes, dtype="<u2")
+    return codes_from_bytes(widget._codes, len(widget.label_names))
 
 
 # -- wire format --------------------------------------------------------------------------
@@ -74,12 +79,39 @@ def test_indices_travel_as_uint32_bytes():
     assert indices_serialization["from_json"](bytes(wire), None) == [7, 8]
 
 
-def test_positions_are_eight_bytes_a_point(X):
+def test_positions_are_four_bytes_a_point_and_codes_one(X):
     w = EmbeddingScatter(X)
-    assert len(w._positions) == 8 * N
-    decoded = np.frombuffer(w._positions, dtype="<f4").reshape(N, 2)
-    np.testing.assert_array_equal(decoded, w.positions)
-    assert codes(w).dtype == np.uint16 and len(w._codes) == 2 * N
+    assert len(w._positions) == 4 * N + HEADER_BYTES
+    decoded = positions_from_bytes(w._positions)
+    step = (w.positions.max(axis=0).astype(float) - w.positions.min(axis=0)) / STEPS
+    assert (np.abs(decoded - w.positions) <= step / 2).all()
+    w.label([0], "a")
+    assert codes(w).dtype == np.uint8 and len(w._codes) == N
+
+
+def test_quantized_positions_decode_to_within_half_a_step():
+    rng = np.random.default_rng(3)
+    for points in (rng.normal(size=(10_000, 2)) * [1e3, 1e-3], rng.uniform(-5, 9, (7, 2))):
+        points = points.astype(np.float32)
+        decoded = positions_from_bytes(positions_to_bytes(points))
+        step = (points.max(axis=0).astype(float) - points.min(axis=0)) / STEPS
+        assert (np.abs(decoded - points) <= step / 2).all()
+        assert decoded.min(axis=0) == pytest.approx(points.min(axis=0))  # the range is exact
+    flat = positions_from_bytes(positions_to_bytes(np.full((3, 2), 2.5, np.float32)))
+    assert (flat == 2.5).all()  # no range: every point where it is
+    assert positions_from_bytes(positions_to_bytes(np.empty((0, 2)))).shape == (0, 2)
+
+
+def test_codes_take_a_byte_up_to_255_labels_and_two_beyond(X):
+    w = EmbeddingScatter(np.zeros((600, 2), np.float32))
+    for k in range(255):
+        w.store.label([k], f"label {k}")
+    w._refresh()
+    assert len(w.label_names) == 255 and len(w._codes) == 600
+    assert codes(w)[254] == 255 and codes(w)[300] == 0
+    w.label([300], "one more")
+    assert len(w.label_names) == 256 and len(w._codes) == 1200
+    assert codes(w)[300] == 256 and codes(w)[254] == 255
 
 
 # -- the picture ------------------------------------------------------------------------------
@@ -301,5 +333,5 @@ def test_the_browser_gets_the_whole_picture_when_the_widget_opens(X, monkeypatch
     (ours,) = [kw for kw in opened if "_positions" in str(kw["data"]["buffer_paths"])]
     state, paths = ours["data"]["state"], ours["data"]["buffer_paths"]
     buffers = dict(zip((p[0] for p in paths), ours["buffers"], strict=True))
-    assert len(buffers["_positions"]) == 8 * N and len(buffers["_codes"]) == 2 * N
+    assert len(buffers["_positions"]) == 4 * N + HEADER_BYTES and len(buffers["_codes"]) == N
     assert state["label_names"] == ["a"] and len(state["_bounds"]) == 4

@@ -202,7 +202,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
             with self.hold_sync():
                 self.set_trait("label_names", self._labels.names())
                 self.set_trait("n_pairs", len(self.store.pairs()[0]))
-                self._codes = codes_to_bytes(codes)
+                self._codes = codes_to_bytes(codes, len(self._labels.vocab))
 
     # -- finding points by meaning --------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // is replaced by a recorder of what each picture is asked; tests/browser draws the real one.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { plotsToTell, sideTitle } from "../compare.js";
-import { toDeviceCoordinates } from "../wire.js";
+import { decodePositions, encodePositions, toDeviceCoordinates } from "../wire.js";
 import { bytes, fakeModel, indicesOf } from "./fake-model.js";
 
 const plots = [];
@@ -58,9 +58,9 @@ const LIVE = [13, 11, 15, 19, 12, 16, 15, 13, 15, 18, 19, 17]; // a tuned frame
 function mount(extra = {}) {
   const model = fakeModel({
     _texts: Array.from({ length: N }, (_, i) => `text ${i}`),
-    _positions: bytes(Float32Array, LIVE),
+    _positions: encodePositions(LIVE),
     _bounds: [10, 20, 11, 21],
-    _codes: bytes(Uint16Array, [0, 1, 0, 2, 0, 0]),
+    _codes: bytes(Uint8Array, [0, 1, 0, 2, 0, 0]),
     label_names: ["tea", "coffee"],
     selection: bytes(Uint32Array, []),
     n_pairs: 0,
@@ -77,7 +77,7 @@ function mount(extra = {}) {
     color_by: "label",
     _doubt: new DataView(new ArrayBuffer(0)),
     compare: true,
-    _start_positions: bytes(Float32Array, START),
+    _start_positions: encodePositions(START),
     _start_bounds: [0, 10, -11, -1],
     ...extra,
   });
@@ -139,7 +139,7 @@ describe("what the two pictures draw", () => {
     const { root, before, now } = mount();
     await drawn();
     // Each maps its own positions and bounds (jsdom lays nothing out: aspect 1).
-    const expected = (positions, bounds) => toDeviceCoordinates(Float32Array.from(positions), bounds, 1);
+    const expected = (positions, bounds) => toDeviceCoordinates(decodePositions(encodePositions(positions)), bounds, 1);
     expect(lastPoints(before).x).toEqual(expected(START, [0, 10, -11, -1]).x);
     expect(lastPoints(before).y).toEqual(expected(START, [0, 10, -11, -1]).y);
     expect(lastPoints(now).x).toEqual(expected(LIVE, [10, 20, 11, 21]).x);
@@ -154,7 +154,7 @@ describe("what the two pictures draw", () => {
     const { model, root, before, now } = mount();
     await drawn();
     const still = Array.from(lastPoints(before).x);
-    model.set("_positions", bytes(Float32Array, LIVE.map((v) => v * 2)));
+    model.set("_positions", encodePositions(LIVE.map((v) => v * 2)));
     model.set("_bounds", [20, 40, 22, 42]);
     await drawn();
     expect(before.draws).toHaveLength(1);
@@ -167,7 +167,7 @@ describe("what the two pictures draw", () => {
   it("recolours both when a label arrives, and highlights a search in both", async () => {
     const { model, $, before, now } = mount();
     await drawn();
-    model.set("_codes", bytes(Uint16Array, [2, 1, 0, 2, 0, 0]));
+    model.set("_codes", bytes(Uint8Array, [2, 1, 0, 2, 0, 0]));
     await drawn();
     for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueA)).toEqual([2, 1, 0, 2, 0, 0]);
     $(".ew-search").value = "text 4";

@@ -3,6 +3,7 @@
 // WebGL, so plot.js (regl-scatterplot) is replaced by a recorder of what the widget asks
 // of the picture; the real-browser tests (tests/browser/) draw the real one.
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { encodePositions } from "../wire.js";
 import { bytes, fakeModel, indicesOf } from "./fake-model.js";
 
 const plots = [];
@@ -33,9 +34,9 @@ const { default: widget } = await import("../scatter.js");
 function mount(extra = {}, n = 10) {
   const model = fakeModel({
     _texts: Array.from({ length: n }, (_, i) => `text ${i}`),
-    _positions: bytes(Float32Array, Array.from({ length: 2 * n }, (_, i) => i)),
+    _positions: encodePositions(Array.from({ length: 2 * n }, (_, i) => i)),
     _bounds: [],
-    _codes: bytes(Uint16Array, Array.from({ length: n }, (_, i) => (i === 1 ? 2 : 0))),
+    _codes: bytes(Uint8Array, Array.from({ length: n }, (_, i) => (i === 1 ? 2 : 0))),
     label_names: ["tea", "coffee"],
     selection: bytes(Uint32Array, []),
     n_pairs: 0,
@@ -133,7 +134,7 @@ describe("the selection list follows the selection", () => {
   it("updates a row's label when Python labels its point, keeping the rows", () => {
     const { model, $$ } = mount();
     model.set("selection", bytes(Uint32Array, [4, 1]));
-    model.set("_codes", bytes(Uint16Array, [0, 2, 0, 0, 1, 0, 0, 0, 0, 0]));
+    model.set("_codes", bytes(Uint8Array, [0, 2, 0, 0, 1, 0, 0, 0, 0, 0]));
     expect(rowIndices($$)).toEqual([4, 1]);
     expect($$(".ew-list-label").map((label) => label.textContent)).toEqual(["tea", "coffee"]);
   });

@@ -1,5 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { boundsOf, encodeIndices, float32, toDeviceCoordinates, uint16, uint32 } from "../wire.js";
+import {
+  boundsOf,
+  decodeCodes,
+  decodePositions,
+  encodeIndices,
+  encodePositions,
+  float32,
+  toDeviceCoordinates,
+  uint16,
+  uint32,
+} from "../wire.js";
+
+/** Bytes as Python's positions_to_bytes writes them: the range header, then uint16 x,y. */
+function pythonPositions(range, q) {
+  const bytes = new ArrayBuffer(16 + 2 * q.length);
+  const view = new DataView(bytes);
+  range.forEach((v, k) => view.setFloat32(4 * k, v, true));
+  q.forEach((v, i) => view.setUint16(16 + 2 * i, v, true));
+  return new DataView(bytes);
+}
 
 describe("wire decoding", () => {
   it("views an aligned buffer without copying it", () => {
@@ -24,6 +43,7 @@ describe("wire decoding", () => {
 
   it("treats a missing buffer as empty", () => {
     expect(float32(null).length).toBe(0);
+    expect(decodePositions(null).n).toBe(0);
   });
 
   it("encodes indices as uint32 bytes in a DataView", () => {
@@ -34,25 +54,67 @@ describe("wire decoding", () => {
   });
 });
 
+describe("quantized positions", () => {
+  it("reads the range header and views the uint16 points without copying", () => {
+    const data = pythonPositions([-2, 6, 1, 3], [0, 65535, 65535, 0, 32768, 16384]);
+    const points = decodePositions(data);
+    expect(points.n).toBe(3);
+    expect(points.range).toEqual([-2, 6, 1, 3]);
+    expect(Array.from(points.q)).toEqual([0, 65535, 65535, 0, 32768, 16384]);
+    expect(points.q.buffer).toBe(data.buffer);
+  });
+
+  it("decodes to within half a step of the floats it was made from", () => {
+    const xy = Array.from({ length: 2000 }, (_, i) => Math.sin(i) * (i % 2 ? 1e3 : 1e-2));
+    const points = decodePositions(encodePositions(xy));
+    const [xmin, xmax, ymin, ymax] = points.range;
+    for (let i = 0; i < 1000; i++) {
+      const x = xmin + (points.q[2 * i] / 65535) * (xmax - xmin);
+      const y = ymin + (points.q[2 * i + 1] / 65535) * (ymax - ymin);
+      expect(Math.abs(x - xy[2 * i])).toBeLessThanOrEqual(((xmax - xmin) / 65535) * 0.5 + 1e-9);
+      expect(Math.abs(y - xy[2 * i + 1])).toBeLessThanOrEqual(((ymax - ymin) / 65535) * 0.5 + 1e-6);
+    }
+  });
+
+  it("copies a positions buffer that arrives at an odd offset", () => {
+    const data = encodePositions([1, 2, 3, 4]);
+    const shifted = new Uint8Array(data.byteLength + 1);
+    shifted.set(new Uint8Array(data.buffer), 1);
+    const points = decodePositions(new DataView(shifted.buffer, 1, data.byteLength));
+    expect(points.range).toEqual([1, 3, 2, 4]);
+    expect(Array.from(points.q)).toEqual([0, 0, 65535, 65535]);
+  });
+
+  it("takes a byte a label code up to 255 labels and two beyond", () => {
+    const one = new DataView(Uint8Array.from([0, 255, 3]).buffer);
+    expect(Array.from(decodeCodes(one, 255))).toEqual([0, 255, 3]);
+    expect(decodeCodes(one, 255)).toBeInstanceOf(Uint8Array);
+    const two = new DataView(Uint16Array.from([0, 256, 3]).buffer);
+    expect(Array.from(decodeCodes(two, 256))).toEqual([0, 256, 3]);
+  });
+});
+
 describe("device coordinates", () => {
+  const points = (xy) => decodePositions(encodePositions(xy));
+
   it("maps the bounds into [-1, 1] keeping the aspect ratio", () => {
-    const positions = new Float32Array([0, 0, 10, 5, 5, 2.5]);
-    const { x, y } = toDeviceCoordinates(positions, boundsOf(positions));
+    const p = points([0, 0, 10, 5, 5, 2.5]);
+    const { x, y } = toDeviceCoordinates(p, boundsOf(p));
     expect(Math.max(...x)).toBeCloseTo(0.95);
     expect(Math.min(...x)).toBeCloseTo(-0.95);
     expect(Math.max(...y)).toBeCloseTo(0.475);
-    expect(x[2]).toBeCloseTo(0);
+    expect(x[2]).toBeCloseTo(0, 4);
   });
 
   it("uses the width of a wide canvas, with one scale for both axes", () => {
-    const positions = new Float32Array([0, 0, 10, 2]);
-    const { x, y } = toDeviceCoordinates(positions, boundsOf(positions), 2);
+    const p = points([0, 0, 10, 2]);
+    const { x, y } = toDeviceCoordinates(p, boundsOf(p), 2);
     expect(x[1] - x[0]).toBeCloseTo(3.8); // 95% of the width: x shows [-2, 2]
     expect(y[1] - y[0]).toBeCloseTo(0.76); // a fifth of that, like the data
   });
 
   it("keeps a single point finite", () => {
-    const { x, y } = toDeviceCoordinates(new Float32Array([3, 3]), [3, 3, 3, 3]);
+    const { x, y } = toDeviceCoordinates(points([3, 3]), [3, 3, 3, 3]);
     expect(Number.isFinite(x[0]) && Number.isFinite(y[0])).toBe(true);
   });
 });

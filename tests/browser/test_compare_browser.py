@@ -57,8 +57,9 @@ w
 """
 
 PICTURES = """
+from embedwidget.widgets.serializers import positions_from_bytes
 def picture(data, bounds):
-    return {"xy": np.frombuffer(data, "<f4").reshape(-1, 2).tolist(), "bounds": list(bounds)}
+    return {"xy": positions_from_bytes(data).tolist(), "bounds": list(bounds)}
 print(json.dumps({"before": picture(w._start_positions, w._start_bounds),
                   "now": picture(w._positions, w._bounds)}))
 """

@@ -74,8 +74,8 @@ def test_picture_moves_while_training_and_key_labels_join(page, lab_server, tmp_
         arg=int(root.get_attribute("data-frames")) + 1,
     )
     assert int(kernel_stdout(page, "print(w.step)")) > step
-    codes = kernel_stdout(page, "print(sorted(set(np.frombuffer(w._codes, 'u2')[5000:5010])))")
-    assert codes.strip() == "[np.uint16(2)]"
+    codes = kernel_stdout(page, "print(sorted(set(np.frombuffer(w._codes, 'u1')[5000:5010])))")
+    assert codes.strip() == "[np.uint8(2)]"
 
     assert kernel_stdout(page, "w.stop(); print(w.running, w.error == '')").strip() == "False True"
     root.locator(".ew-step", has_text="stopped").wait_for()
