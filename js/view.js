@@ -72,7 +72,8 @@ export function createView(el, model, state, actions) {
         onHover: (index) => hover(index, side.plot),
         onLassoStart: () => tooltip.hide(),
       },
-      { side: comparing ? pane.side : undefined, renderer, dimUnselected: comparing },
+      // A selection stands out: the points outside it fade, in one picture or in two.
+      { side: comparing ? pane.side : undefined, renderer, dimUnselected: true },
     );
     const where =
       pane.side === "before"
