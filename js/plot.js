@@ -79,6 +79,16 @@ export function createPlot(
   scatterplot.subscribe("lassoStart", () => onLassoStart());
   const ring = createRing(container, scatterplot);
 
+  // Setting colours rebuilds regl-scatterplot's colour texture: only when they change,
+  // not on every frame.
+  let colorsKey = "";
+  const setPointColors = (colors) => {
+    const key = colors.join();
+    if (key === colorsKey) return;
+    colorsKey = key;
+    scatterplot.set({ pointColor: colors });
+  };
+
   // regl-scatterplot refuses a draw while one runs; keep only the newest waiting frame.
   let running = null;
   let waiting = null;
@@ -106,10 +116,10 @@ export function createPlot(
       });
     },
     setColors(nCodes, grey) {
-      scatterplot.set({ pointColor: labelColors(nCodes, grey) });
+      setPointColors(labelColors(nCodes, grey));
     },
     setPalette(colors) {
-      scatterplot.set({ pointColor: colors });
+      setPointColors(colors);
     },
     select(indices) {
       if (indices.length) scatterplot.select(Array.from(indices), { preventEvent: true });
