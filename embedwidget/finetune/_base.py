@@ -92,6 +92,14 @@ class Rows:
         dense = self._X[index.cpu().numpy()].toarray()
         return torch.from_numpy(dense).to(self.device)
 
+    def to_shuffle(self, index):
+        """What a training loop shuffles for the rows at ``index``, and the function that
+        turns a minibatch of it into dense rows. Dense rows are gathered once, so every
+        minibatch is a plain slice; sparse ones stay indices until a batch needs them."""
+        if self.sparse:
+            return index, self.take
+        return self.take(index), lambda batch: batch
+
     def slice(self, start, stop):
         """Rows ``start:stop``, dense."""
         import torch

@@ -222,14 +222,14 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
 
         head, optimizer = self._head, self._optimizer
         train = np.arange(len(y)) if train is None else train
-        index = torch.from_numpy(train).to(self._device)
+        shuffled, dense = rows.to_shuffle(torch.from_numpy(train).to(self._device))
 
-        def step(ib, yb):
-            loss = head.loss_and_grad(rows.take(ib), yb)
+        def step(xb, yb):
+            loss = head.loss_and_grad(dense(xb), yb)
             optimizer.step(head.grad)
             return loss
 
-        self._run(step, (index, self._one_hot(y[train])), n_epochs, validation_loss)
+        self._run(step, (shuffled, self._one_hot(y[train])), n_epochs, validation_loss)
 
     def _validation_loss(self, rows, y, held_back):
         """Mean cross-entropy of the held-back rows, for early stopping."""
