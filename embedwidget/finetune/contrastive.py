@@ -37,13 +37,19 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         Dissimilar partners sampled per item (and one similar one).
     epochs : int, default=20
         Passes over the sampled pairs in ``fit`` (an upper bound with early stopping).
-    learning_rate : float, default=0.001
-    batch_size : int, default=256
+    learning_rate : float, default=0.01
+        AdamW's step size. Ten times embetter's 0.001: with 200 labels the correction
+        then moves the picture (the macro-F1 of a classifier on the 2-D PCA of held-out
+        points) by +0.083 over the raw embedding on average over the bench's five data
+        sets, against +0.019 at 0.001 and +0.016 for embetter's tuner; a logistic
+        regression on it scores +0.003 macro-F1 over raw (``bench/quality.py``).
     loss : {"cosine", "contrastive"}, default="contrastive"
     margin : float, default=0.5
     weight_decay : float, default=1.0
         AdamW's decoupled weight decay; with ``residual=True`` it pulls the correction
-        towards none, that is towards the raw embedding.
+        towards none, that is towards the raw embedding's projection (without it the
+        picture moved a little more, +0.091, and the logistic regression lost 0.044 on
+        the 20-class set instead of 0.032).
     residual : bool, default=True
         ``transform`` returns ``x @ P + f(x)``: the projection of the input onto its top
         ``hidden_dim`` principal directions (``P``, fixed at the start of training),
@@ -122,7 +128,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         hidden_dim=50,
         n_neg=3,
         epochs=20,
-        learning_rate=0.001,
+        learning_rate=0.01,
         batch_size=256,
         loss="contrastive",
         margin=0.5,
