@@ -36,7 +36,7 @@ def test_transform_is_the_hidden_layer_as_float32():
     tuner = FeedForwardTuner(hidden_dim=7, n_epochs=20, random_state=0).fit(X, y)
     Z = tuner.transform(X)
     assert Z.shape == (len(X), 7) and Z.dtype == np.float32
-    assert (Z >= 0).all()  # relu
+    assert ((Z >= 0) & (Z <= 1)).all()  # sigmoid
     assert tuner.n_features_in_ == X.shape[1]
 
 

@@ -85,8 +85,13 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         AdamW's step size.
     batch_size : int, default=32
         Rows per optimiser step.
-    activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
-        Applied to the hidden layer (and so to the tuned embedding).
+    activation : {"relu", "tanh", "sigmoid", "identity"}, default="sigmoid"
+        Applied to the hidden layer (and so to the tuned embedding). With 200 labels,
+        sigmoid moved the picture most (the macro-F1 of a classifier on the 2-D PCA of
+        held-out points: +0.113 over the raw embedding on average over the bench's five
+        data sets, relu +0.092, tanh +0.096; embetter's tuner +0.105) and kept the most
+        for a logistic regression on it (macro-F1 +0.018 over raw; relu +0.010;
+        ``bench/quality.py``).
     weight_decay : float, default=0.0
         AdamW's decoupled weight decay; it keeps a head trained on few labels from
         overfitting them.
@@ -150,7 +155,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         n_epochs=500,
         learning_rate=0.01,
         batch_size=32,
-        activation="relu",
+        activation="sigmoid",
         weight_decay=0.0,
         early_stopping=True,
         validation_fraction=0.1,
