@@ -1,0 +1,266 @@
+"""How responsive EmbeddingScatter stays at a million points, in headless Chromium.
+
+    .venv/bin/python bench/million.py [--n 1000000] [--group 10000] [--repeats 3]
+
+The widget's bundle (embedwidget/static) runs in selection_list.py's page (a stand-in
+for the widget model) with n points, each with a short text. Three things a person does,
+each timed to the page painted after it:
+
+- lasso: a Shift-drag around a tight group of ``--group`` points, from the mouse
+  button's release to the selection list drawn (``root.dataset.listMs`` set again),
+  split into regl-scatterplot's part (to its select event), the list's (``listMs``) and
+  the painting;
+- hover: the mouse moved onto a lone point, from that mouse move to its tooltip shown;
+- search: the word "needle" (in one text of every 1,000) typed into the search box and
+  Enter pressed, from the first key to the picture redrawn with the matches highlighted
+  and selected (the last change of ``root.dataset.frames`` and of the list); "Enter" is
+  the part after the Enter key.
+
+The baseline, in the same page: one redraw of the picture at these n points (new
+positions, as every training step sends). Medians of ``--repeats``; a ratio under 1
+means the action costs the page less than one frame of the picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from selection_list import PAGE, STATIC, WIDTH, _selected, _serve, screen_of
+
+from embedwidget.widgets.serializers import positions_to_bytes
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Chromium driver
+from browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+HEIGHT = 600
+WORD, EVERY = "needle", 1_000  # the search word, and how often a text holds it
+GROUP_AT, LONE_AT, EMPTY_AT = (0.75, 0.75), (-0.75, 0.75), (-0.75, -0.75)
+LONE_TEXT = "the lone point"
+KEYS = ("frame", "lasso", "select", "list", "paint", "hover", "tooltip", "search", "enter")
+
+# Added to selection_list.py's page: clocks for the lasso's parts, the hover and the search.
+TIMERS = """<script type="module">
+const root = () => document.querySelector(".ew-root");
+const tooltip = () => root().querySelector(".ew-tooltip");
+const until = async (ok) => { while (!ok()) await new Promise((r) => setTimeout(r, 1)); };
+const painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+const frames = () => Number(root().dataset.frames);
+// A wait that fails, rather than hangs, when what it waits for never comes.
+const within = (promise, what, ms = 120_000) => Promise.race([promise, new Promise((_, no) =>
+  setTimeout(() => no(new Error(`no ${what} within ${ms / 1000} s`)), ms))]);
+window.painted = painted;
+
+// When `node`'s attribute `name` next changes (a MutationObserver runs right after it).
+const changed = (node, name) => new Promise((resolve) => {
+  const observer = new MutationObserver(() => {
+    observer.disconnect();
+    resolve(performance.now());
+  });
+  observer.observe(node, { attributeFilter: [name] });
+});
+
+// Lasso: selection_list.py's armLasso starts the clock at the button's release. Split
+// at regl-scatterplot's select event (the lasso's points found; the widget's listMs
+// counts from there) and at the list's rows built; then the page painted.
+window.armLassoSplit = async () => {
+  await window.armLasso();
+  window.listed = changed(root(), "data-list-ms");
+};
+window.lassoSplit = async () => {
+  const t0 = await within(window.released, "mouse button release");
+  const listed = await within(window.listed, "selection list (did the lasso select?)");
+  const listMs = Number(root().dataset.listMs);
+  await painted();
+  const end = performance.now();
+  return [end - t0, listed - listMs - t0, listMs, end - listed];
+};
+
+// Hover: the clock starts at the mouse move (capture, so before the widget sees it);
+// split at the tooltip shown (its hidden attribute goes), then the page painted.
+window.armHover = async () => {
+  await until(() => tooltip().hidden);
+  window.moved = new Promise((resolve) => window.addEventListener(
+    "mousemove", () => resolve(performance.now()), { capture: true, once: true }));
+  window.shown = changed(tooltip(), "hidden");
+};
+window.hoverDone = async (text) => {
+  const t0 = await within(window.moved, "mouse move");
+  const shown = await within(window.shown, "tooltip");
+  const shows = tooltip().textContent;
+  if (shows !== text) throw new Error(`the tooltip shows "${shows}", not "${text}"`);
+  await painted();
+  const end = performance.now();
+  return [end - t0, shown - t0];
+};
+
+// Search: from the first key to the page painted after the last redraw or list that the
+// keys caused. Each key redraws (the hits change), and a redraw that was running when
+// Enter came ends after it, before Enter's own: so the end is the last change after
+// Enter, once a redraw has come and the page has been quiet for longer than one takes.
+window.armSearch = async () => {
+  const box = root().querySelector("input.ew-search");
+  if (box.value) {
+    const before = frames();
+    box.value = "";
+    box.dispatchEvent(new Event("input"));
+    await until(() => frames() > before);
+  }
+  await window.clear();
+  delete root().dataset.listMs;
+  const clock = { start: null, enter: null, last: null, changes: 0, redraws: 0 };
+  window.searchClock = clock;
+  const onKey = (event) => {
+    clock.start ??= performance.now();
+    if (event.key === "Enter") clock.enter = performance.now();
+  };
+  window.addEventListener("keydown", onKey, { capture: true });
+  clock.observer = new MutationObserver((records) => {
+    if (clock.enter === null) return;
+    clock.changes += 1;
+    clock.redraws += records.filter((r) => r.attributeName === "data-frames").length;
+    clock.last = performance.now();
+    const seen = clock.changes;
+    painted().then(() => { if (clock.changes === seen) clock.painted = performance.now(); });
+  });
+  clock.observer.observe(root(), { attributeFilter: ["data-frames", "data-list-ms"] });
+  clock.stop = () => {
+    clock.observer.disconnect();
+    window.removeEventListener("keydown", onKey, { capture: true });
+  };
+};
+window.searchDone = async (quietMs) => {
+  const clock = window.searchClock;
+  const drawn = until(() => clock.redraws > 0 && root().dataset.listMs !== undefined);
+  await within(drawn, "redraw and selection list after Enter");
+  await until(() => clock.painted && performance.now() - clock.last > quietMs);
+  clock.stop();
+  const message = root().querySelector(".ew-message").textContent;
+  return [clock.painted - clock.start, clock.painted - clock.enter, message];
+};
+</script>"""
+
+
+def layout(n, group, seed=0):
+    """(n, 2) float32 positions in [-1, 1] and the texts: a cloud in the middle,
+    ``group`` points in one tight spot at GROUP_AT (the last ``group`` indices but one),
+    the last point alone at LONE_AT, and nothing near EMPTY_AT."""
+    rng = np.random.default_rng(seed)
+    xy = np.clip(rng.normal(scale=0.2, size=(n, 2)), -0.5, 0.5)
+    xy[n - 1 - group : n - 1] = GROUP_AT + rng.normal(scale=0.01, size=(group, 2))
+    xy[n - 1] = LONE_AT
+    texts = [f"p{i} {WORD}" if i % EVERY == 7 else f"p{i}" for i in range(n)]
+    texts[n - 1] = LONE_TEXT
+    return xy.astype(np.float32), texts
+
+
+def drag_square(page, cx, cy, r):
+    """A Shift-drag square lasso of half-side ``r`` pixels around (cx, cy), the page
+    painted after each side: at a million points a frame takes long enough that Chromium
+    would merge the mouse moves of a quick drag into too few for regl-scatterplot's lasso."""
+    corners = [(cx - r, cy - r), (cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r)]
+    page.keyboard.down("Shift")
+    page.mouse.move(*corners[0])
+    page.mouse.down()
+    for corner in [*corners[1:], corners[0]]:
+        page.mouse.move(*corner, steps=8)
+        page.evaluate("() => window.painted()")
+    page.mouse.up()
+    page.keyboard.up("Shift")
+
+
+def measure(n, group, repeats):
+    """The median ms of each of KEYS (the first of each action's rounds left out), how
+    many points the lasso selected, and what the search box said of its matches."""
+    from playwright.sync_api import sync_playwright
+
+    xy, texts = layout(n, group)
+    wire = base64.b64encode(positions_to_bytes(xy)).decode()
+    page_html = PAGE.replace("</body>", TIMERS + "</body>") % {"width": WIDTH, "height": HEIGHT}
+    times = {key: [] for key in KEYS}
+    with tempfile.TemporaryDirectory() as folder, _serve(folder) as port:
+        for name in ("scatter.js", "scatter.css"):
+            (Path(folder) / name).write_bytes((STATIC / name).read_bytes())
+        (Path(folder) / "index.html").write_text(page_html)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": WIDTH + 40, "height": HEIGHT + 400})
+            page.set_default_timeout(300_000)
+            page.goto(f"http://127.0.0.1:{port}/index.html")
+            page.evaluate("([p, t]) => window.start(p, t)", [wire, texts])
+            box = page.locator("canvas.ew-canvas").bounding_box()
+            search = page.locator("input.ew-search")
+            rounds = range(repeats + 1)  # the first of each warms up
+            for _ in rounds:
+                page.evaluate("() => window.clear()")
+                times["frame"].append(page.evaluate("() => window.frame()"))
+            for _ in rounds:
+                page.evaluate("() => window.clear()")
+                page.evaluate("() => window.armLassoSplit()")
+                drag_square(page, *screen_of(box, GROUP_AT), 0.06 * box["height"])
+                split = page.evaluate("() => window.lassoSplit()")
+                for key, value in zip(KEYS[1:5], split, strict=True):
+                    times[key].append(value)
+            lassoed = _selected(page)
+            for _ in rounds:
+                page.mouse.move(*screen_of(box, EMPTY_AT))
+                page.evaluate("() => window.armHover()")
+                page.mouse.move(*screen_of(box, LONE_AT))
+                hover_ms, shown_ms = page.evaluate("(t) => window.hoverDone(t)", LONE_TEXT)
+                times["hover"].append(hover_ms)
+                times["tooltip"].append(shown_ms)
+            # Searches last: at a million points, a Shift-drag lasso after a search here
+            # selected nothing (no select event from regl-scatterplot within 120 s).
+            for _ in rounds:
+                page.evaluate("() => window.armSearch()")
+                search.focus()
+                page.keyboard.type(WORD)
+                page.keyboard.press("Enter")
+                quiet_ms = 1.5 * max(times["frame"])
+                search_ms, enter_ms, message = page.evaluate(
+                    "(q) => window.searchDone(q)", quiet_ms
+                )
+                times["search"].append(search_ms)
+                times["enter"].append(enter_ms)
+            browser.close()
+    median = {key: statistics.median(values[1:]) for key, values in times.items()}
+    return median, lassoed, message
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--group", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if not 0 < args.group < args.n - 1:
+        parser.error("--group must be between 1 and n - 2")
+    ms, lassoed, message = measure(args.n, args.group, args.repeats)
+    frame = ms["frame"]
+    rows = [
+        ("one redraw of the picture (baseline)", ms["frame"]),
+        (f"lasso ({lassoed:,} points): release to list painted", ms["lasso"]),
+        ("  release to select event (regl-scatterplot)", ms["select"]),
+        ("  select event to list built (JS listMs)", ms["list"]),
+        ("  list built to painted", ms["paint"]),
+        ("hover: mouse move to tooltip painted", ms["hover"]),
+        ("  mouse move to tooltip shown", ms["tooltip"]),
+        (f'search: type "{WORD}" + Enter to matches painted', ms["search"]),
+        ("  Enter to matches painted", ms["enter"]),
+    ]
+    print(
+        f"Headless Chromium (SwiftShader), {args.n:,} points, median of {args.repeats}"
+        f" (after a warm-up round); search: {message}"
+    )
+    print(f"  {'action':<50} {'ms':>8} {'/ frame':>8}")
+    for name, value in rows:
+        print(f"  {name:<50} {value:8.1f} {value / frame:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
