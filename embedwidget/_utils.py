@@ -33,6 +33,19 @@ def resolve_device(device):
     return torch.device(device)
 
 
+def text_column(texts, name="X"):
+    """A Series, a 1-D array or an (n, 1) column as a 1-D numpy array (not copied into a
+    list); anything else as it is."""
+    if hasattr(texts, "to_numpy"):  # pandas Series or one-column DataFrame
+        texts = texts.to_numpy()
+    if isinstance(texts, np.ndarray):
+        if texts.ndim == 2 and texts.shape[1] == 1:
+            texts = texts[:, 0]
+        if texts.ndim != 1:
+            raise ValueError(f"{name} must be 1-D (one text per row); got shape {texts.shape}.")
+    return texts
+
+
 def check_texts(texts, name="X"):
     """Return ``texts`` as a list of ``str``, or raise a clear error.
 
@@ -43,13 +56,8 @@ def check_texts(texts, name="X"):
         raise TypeError(
             f"{name} must be a sequence of texts, not a single string; wrap it in a list."
         )
-    if hasattr(texts, "to_numpy"):  # pandas Series or one-column DataFrame
-        texts = texts.to_numpy()
+    texts = text_column(texts, name)
     if isinstance(texts, np.ndarray):
-        if texts.ndim == 2 and texts.shape[1] == 1:
-            texts = texts[:, 0]
-        if texts.ndim != 1:
-            raise ValueError(f"{name} must be 1-D (one text per row); got shape {texts.shape}.")
         texts = texts.tolist()
     try:
         texts = list(texts)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embedwidget._utils import text_column
 from embedwidget.text import SentenceEncoder
 
 __all__ = ["encode_to_disk"]
@@ -266,13 +267,8 @@ class _SequenceSource(_Source):
 
 
 def _as_sequence(texts):
-    if hasattr(texts, "to_numpy"):  # pandas Series or one-column DataFrame
-        texts = texts.to_numpy()
+    texts = text_column(texts, "texts")
     if isinstance(texts, np.ndarray):
-        if texts.ndim == 2 and texts.shape[1] == 1:
-            texts = texts[:, 0]
-        if texts.ndim != 1:
-            raise ValueError(f"texts must be 1-D (one text per row); got shape {texts.shape}.")
         return texts
     if not (hasattr(texts, "__len__") and hasattr(texts, "__getitem__")):
         raise TypeError(
