@@ -6,7 +6,7 @@
 import { actionForKey } from "./keys.js";
 import { LIST_SIZE } from "./list.js";
 import { sampleSelection, withoutIndex } from "./sample.js";
-import { searchTexts } from "./selection.js";
+import { createTextSearch } from "./selection.js";
 import { createSuggester } from "./suggest.js";
 import { encodeIndices } from "./wire.js";
 
@@ -20,6 +20,7 @@ export function createActions(model, state, view) {
     model.send({ action: "suggest", id }, undefined, [encodeIndices(rows)]),
   );
   const message = (text, isError = false) => view.toolbar.setMessage(text, isError);
+  const findWords = createTextSearch(state.texts);
 
   /**
    * A new selection made here, sent to Python once. `shownBy` the plots that made it (and
@@ -82,12 +83,26 @@ export function createActions(model, state, view) {
     else if (action.type === "accept") accept();
   }
 
+  /**
+   * Words: the count of matches follows every key, and Enter selects the matches. The
+   * picture highlights them once typing pauses, and again on Enter, but only while it
+   * draws quickly: at a million points a redraw takes seconds, which would freeze the
+   * page between two keys; there the selection alone shows the matches (the next frame
+   * highlights them too).
+   */
   function searchWords(query, andSelect) {
-    state.hits = searchTexts(state.texts, query);
+    state.hits = findWords(query);
     const trimmed = query.trim();
-    message(trimmed ? `${state.hits.length} texts match "${trimmed}"` : "");
-    view.redraw();
-    if (andSelect) select(state.hits);
+    const n = state.hits.length;
+    const count = `${n} ${n === 1 ? "text matches" : "texts match"} "${trimmed}"`;
+    message(trimmed ? (andSelect ? count : `${count} · Enter selects them`) : "");
+    const redraw = view.quickToDraw();
+    if (!andSelect) {
+      if (redraw) view.redrawSoon();
+      return;
+    }
+    if (redraw) view.redraw();
+    select(state.hits);
   }
 
   /** Meaning: the kernel encodes the query and selects its nearest points (on Enter only). */

@@ -4,6 +4,7 @@
 
 import { doubtBins, doubtColors } from "./palettes.js";
 import { highlightMask } from "./selection.js";
+import { spatialIndex } from "./spatial.js";
 import { boundsOf, toDeviceCoordinates, uint8 } from "./wire.js";
 
 /**
@@ -15,16 +16,29 @@ import { boundsOf, toDeviceCoordinates, uint8 } from "./wire.js";
  */
 export function createPicture({ model, state, plot, box, root, grey, positions, bounds, name = "" }) {
   let frames = 0;
+  let lastMs = 0;
   let drawnAspect = null;
+  let placed = { points: null, key: "", x: null, y: null, index: null };
 
   const aspectOf = () => (box.clientHeight ? box.clientWidth / box.clientHeight : 1);
+
+  /** Device coordinates and their spatial index, computed again only when the positions,
+   * the view bounds or the canvas's shape changed (not for new colours or hits). */
+  function place(points, bounds, aspect) {
+    const key = `${bounds.join()}|${aspect}`;
+    if (placed.points !== points || placed.key !== key) {
+      const { x, y } = toDeviceCoordinates(points, bounds, aspect);
+      placed = { points, key, x, y, index: spatialIndex(x, y) };
+    }
+    return placed;
+  }
 
   function draw(transition) {
     const { codes, hits, selection } = state;
     const points = positions();
     const given = bounds();
     drawnAspect = aspectOf();
-    const { x, y } = toDeviceCoordinates(points, given?.length === 4 ? given : boundsOf(points), drawnAspect);
+    const { x, y, index } = place(points, given?.length === 4 ? given : boundsOf(points), drawnAspect);
     const doubt = model.get("color_by") === "doubt" ? uint8(model.get("_doubt")) : null;
     const byDoubt = doubt !== null && doubt.length === x.length;
     const valueA = byDoubt ? doubtBins(doubt) : Float32Array.from(codes);
@@ -33,11 +47,17 @@ export function createPicture({ model, state, plot, box, root, grey, positions, 
     else plot.setColors(model.get("label_names").length, grey());
     const drawn = plot.draw(
       { x, y, valueA, valueB },
-      { transition, transitionDuration: model.get("transition_ms"), select: Array.from(selection) },
+      {
+        transition,
+        transitionDuration: model.get("transition_ms"),
+        select: Array.from(selection),
+        spatialIndex: index,
+      },
     );
     drawn.then((ms) => {
       if (Number.isNaN(ms)) return;
       frames += 1;
+      lastMs = ms;
       root.dataset[`frames${name}`] = String(frames);
       root.dataset[`drawMs${name}`] = ms.toFixed(1);
     });
@@ -64,5 +84,5 @@ export function createPicture({ model, state, plot, box, root, grey, positions, 
     if (drawnAspect !== null && Math.abs(aspectOf() - drawnAspect) > 1e-3) request();
   }
 
-  return { draw, request, fit };
+  return { draw, request, fit, drawMs: () => lastMs };
 }

@@ -12,6 +12,31 @@ export function searchTexts(texts, query) {
 }
 
 /**
+ * `searchTexts` for a person typing: `find(query)` gives the same hits, but the texts are
+ * lowercased once (on the first search, not on every key), and a query that contains the
+ * previous one looks only among the previous hits (typing "nee", "need", "needle" scans
+ * the whole corpus once).
+ */
+export function createTextSearch(texts) {
+  let lowered = null;
+  let last = { needle: "", hits: new Uint32Array(0) };
+  return function find(query) {
+    const needle = query.trim().toLowerCase();
+    if (!needle) return new Uint32Array(0);
+    if (needle === last.needle) return last.hits;
+    lowered ??= texts.map((text) => text.toLowerCase());
+    const hits = [];
+    if (last.needle && needle.includes(last.needle)) {
+      for (const i of last.hits) if (lowered[i].includes(needle)) hits.push(i);
+    } else {
+      for (let i = 0; i < lowered.length; i++) if (lowered[i].includes(needle)) hits.push(i);
+    }
+    last = { needle, hits: Uint32Array.from(hits) };
+    return last.hits;
+  };
+}
+
+/**
  * How side A and side B become pairs: zipped when they have the same size (the i-th of A
  * with the i-th of B), otherwise every A with every B. Mirrors AnnotationStore pairing.
  */

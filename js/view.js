@@ -13,6 +13,12 @@ import { createToolbar } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
 import { createTrainingBar } from "./training.js";
 
+// How long typing in the search box must pause before the picture shows the matches.
+export const REDRAW_PAUSE_MS = 250;
+// A picture that took longer than this to draw (a million points take seconds) is not
+// redrawn for search hits: a redraw would freeze the page between two keys.
+export const QUICK_DRAW_MS = 150;
+
 export function createView(el, model, state, actions) {
   const root = document.createElement("div");
   root.className = "ew-root";
@@ -97,8 +103,20 @@ export function createView(el, model, state, actions) {
   }
 
   /** Draw every picture again (what they share changed: codes, hits, colours). */
+  let soon = null;
   function redraw() {
+    clearTimeout(soon);
+    soon = null;
     for (const side of sides) side.picture.request();
+  }
+
+  /** Whether the pictures draw quickly enough to redraw them for a search. */
+  const quickToDraw = () => sides.every((side) => side.picture.drawMs() <= QUICK_DRAW_MS);
+
+  /** Redraw once nothing has asked for it for REDRAW_PAUSE_MS (a person still typing). */
+  function redrawSoon() {
+    clearTimeout(soon);
+    soon = setTimeout(redraw, REDRAW_PAUSE_MS);
   }
 
   const codeColor = (code) => colorOf(code, theme.unlabelled);
@@ -189,6 +207,8 @@ export function createView(el, model, state, actions) {
     /** The live picture (the only one whose positions change). */
     picture: live.picture,
     redraw,
+    redrawSoon,
+    quickToDraw,
     setLasso: (on) => plots.forEach((plot) => plot.setLasso(on)),
     resetView: () => plots.forEach((plot) => plot.resetView()),
     showStatus,
@@ -198,6 +218,7 @@ export function createView(el, model, state, actions) {
     showTraining,
     showSearchModes,
     destroy() {
+      clearTimeout(soon);
       unwatchTheme();
       for (const plot of plots) plot.destroy();
       renderer?.destroy();

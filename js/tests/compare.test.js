@@ -4,6 +4,7 @@
 // is replaced by a recorder of what each picture is asked; tests/browser draws the real one.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { plotsToTell, sideTitle } from "../compare.js";
+import { QUICK_DRAW_MS, REDRAW_PAUSE_MS } from "../view.js";
 import { decodePositions, encodePositions, toDeviceCoordinates } from "../wire.js";
 import { bytes, fakeModel, indicesOf } from "./fake-model.js";
 
@@ -31,9 +32,10 @@ vi.mock("../plot.js", () => ({
       rung: [],
       lasso: [],
       fits: 0,
+      ms: 1, // what a draw reports it took
       draw(points, drawOptions) {
         plot.draws.push({ points, options: drawOptions });
-        return Promise.resolve(1);
+        return Promise.resolve(plot.ms);
       },
       setColors() {},
       setPalette() {},
@@ -170,10 +172,48 @@ describe("what the two pictures draw", () => {
     model.set("_codes", bytes(Uint8Array, [2, 1, 0, 2, 0, 0]));
     await drawn();
     for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueA)).toEqual([2, 1, 0, 2, 0, 0]);
+    const draws = now.draws.length;
     $(".ew-search").value = "text 4";
     $(".ew-search").dispatchEvent(new Event("input"));
     await drawn();
+    expect(now.draws).toHaveLength(draws); // still typing: no redraw yet
+    await new Promise((resolve) => setTimeout(resolve, REDRAW_PAUSE_MS + 20));
+    await drawn();
     for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueB)).toEqual([0, 0, 0, 0, 1, 0]);
+  });
+
+  it("shows and selects the matches at once on Enter, in one draw after the typing", async () => {
+    const { model, $, before, now } = mount();
+    await drawn();
+    const draws = now.draws.length;
+    for (const query of ["t", "te", "text 2"]) {
+      $(".ew-search").value = query;
+      $(".ew-search").dispatchEvent(new Event("input"));
+    }
+    $(".ew-search").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+    await drawn();
+    expect(now.draws).toHaveLength(draws + 1);
+    for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueB)).toEqual([0, 0, 1, 0, 0, 0]);
+    expect(indicesOf(model.get("selection"))).toEqual([2]);
+    await new Promise((resolve) => setTimeout(resolve, REDRAW_PAUSE_MS + 20));
+    expect(now.draws).toHaveLength(draws + 1); // the typing's pending redraw was dropped
+  });
+
+  it("does not redraw slow pictures for a search: the selection shows the matches", async () => {
+    const { model, $, before, now } = mount();
+    before.ms = now.ms = QUICK_DRAW_MS + 1; // as a million points take
+    model.set("_codes", bytes(Uint8Array, [1, 0, 0, 0, 0, 0]));
+    await drawn();
+    const draws = now.draws.length;
+    $(".ew-search").value = "text 3";
+    $(".ew-search").dispatchEvent(new Event("input"));
+    await new Promise((resolve) => setTimeout(resolve, REDRAW_PAUSE_MS + 20));
+    expect($(".ew-message").textContent).toBe('1 text matches "text 3" · Enter selects them');
+    $(".ew-search").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+    await drawn();
+    expect(now.draws).toHaveLength(draws);
+    expect(indicesOf(model.get("selection"))).toEqual([3]);
+    for (const plot of [before, now]) expect(plot.selected.at(-1)).toEqual([3]);
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { countCodes, describePlan, highlightMask, pairPlan, searchTexts } from "../selection.js";
+import {
+  countCodes,
+  createTextSearch,
+  describePlan,
+  highlightMask,
+  pairPlan,
+  searchTexts,
+} from "../selection.js";
 
 describe("search", () => {
   const texts = ["Great coffee", "bad tea", "COFFEE beans", "water"];
@@ -8,6 +15,22 @@ describe("search", () => {
   });
   it("matches nothing for an empty query", () => {
     expect(searchTexts(texts, "   ").length).toBe(0);
+  });
+  it("finds as searchTexts does while a person types, narrows, widens and clears", () => {
+    const corpus = ["needle", "a needless thing", "noodle", "NEEDLES here", "Need it", "x"];
+    const find = createTextSearch(corpus);
+    for (const query of ["n", "ne", "nee", "need", "needl", "needle", "needles", "need", "oo", ""]) {
+      expect(Array.from(find(query))).toEqual(Array.from(searchTexts(corpus, query)));
+    }
+  });
+  it("lowercases the texts once, not on every key", () => {
+    let calls = 0;
+    const text = (s) => ({ toLowerCase: () => ((calls += 1), s.toLowerCase()) });
+    const find = createTextSearch([text("Apple pie"), text("pear"), text("apple")]);
+    expect(Array.from(find("ap"))).toEqual([0, 2]);
+    expect(Array.from(find("apple"))).toEqual([0, 2]);
+    expect(Array.from(find("pear"))).toEqual([1]);
+    expect(calls).toBe(3);
   });
   it("highlights hits and dims the rest, or shows all without a search", () => {
     expect(Array.from(highlightMask(4, Uint32Array.from([1])))).toEqual([0, 1, 0, 0]);

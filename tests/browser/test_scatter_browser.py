@@ -118,7 +118,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     # The search box finds texts in the browser; Enter selects the matches.
     search = root.locator("input.ew-search")
     search.fill("text 999")
-    assert root.locator(".ew-message").text_content() == '10 texts match "text 999"'
+    assert root.locator(".ew-message").text_content() == '10 texts match "text 999" · Enter selects them'
     search.press("Enter")
     rerun_until(page, 1, f"selection {[999, *CLUSTER, TARGET]}")  # not the hostile one
     search.fill("")
