@@ -1,5 +1,6 @@
 """EmbeddingScatter at a million points in real JupyterLab and Chromium: the picture is
-drawn with WebGL, and a click on a lone point selects that one point, in the kernel too."""
+drawn with WebGL, a click on a lone point selects that one point, in the kernel too, and
+after a search by words a click still selects (the page is not left busy redrawing)."""
 
 import json
 
@@ -61,6 +62,18 @@ def test_a_million_points_are_drawn_and_a_click_selects_one(page, lab_server, tm
     assert colour_share(around, (255, 255, 255), tolerance=8) == 1, "points outside the cloud"
 
     # A click on the lone point selects it and nothing else; the kernel sees it.
+    click_point(page, root, canvas, bounds, LONE_AT, f"p{TARGET}")
+    kernel_until(page, "print(list(w.selection))", lambda text: text.strip() == f"[{TARGET}]")
+
+    # A search typed and entered selects its matches; the picture is not redrawn for
+    # them at this size, and the next click selects at once.
+    search = root.locator("input.ew-search")
+    search.click()
+    page.keyboard.type("p99999")
+    page.keyboard.press("Enter")
+    matches = [99999, *range(999990, N)]
+    kernel_until(page, "print(list(w.selection))", lambda text: text.strip() == str(matches))
+    assert root.locator(".ew-message").text_content() == '11 texts match "p99999"'
     click_point(page, root, canvas, bounds, LONE_AT, f"p{TARGET}")
     kernel_until(page, "print(list(w.selection))", lambda text: text.strip() == f"[{TARGET}]")
     assert not [line for line in page.console_lines if line.startswith("[pageerror]")]
