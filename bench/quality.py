@@ -187,6 +187,9 @@ if __name__ == "__main__":
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--variants", action="store_true", help="score VARIANTS on seeds 100-")
     parser.add_argument("--labels", type=int, default=200)
+    parser.add_argument(
+        "--first-seed", type=int, default=None, help="first seed (default 100 with --variants, else 0)"
+    )
     parser.add_argument("--raw-only", action="store_true", help="no NCA or embetter rows")
     parser.add_argument(
         "--try", dest="tries", action="append", default=[], metavar="NAME=JSON",
@@ -194,7 +197,7 @@ if __name__ == "__main__":
     )  # fmt: skip
     args = parser.parse_args()
     torch.set_num_threads(1)
-    first = 100 if args.variants else 0
+    first = args.first_seed if args.first_seed is not None else 100 if args.variants else 0
     for kind in OURS if args.kind == "both" else [args.kind]:
         variants = VARIANTS[kind] if args.variants else {}
         variants |= {k: json.loads(v) for k, v in (t.rsplit("=", 1) for t in args.tries)}
