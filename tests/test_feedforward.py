@@ -60,6 +60,29 @@ def test_hand_written_gradient_matches_autograd(activation):
         assert torch.allclose(param.grad, grad, atol=1e-6)
 
 
+def test_dropout_zeroes_inputs_at_its_rate_and_keeps_their_mean():
+    head = _Head(50, 4, 2, "sigmoid", seed=0, device=torch.device("cpu"), dropout=0.3)
+    dropped = head.drop(torch.ones(2000, 50))
+    assert abs((dropped == 0).float().mean().item() - 0.3) < 0.01
+    assert torch.allclose(dropped[dropped != 0], torch.tensor(1 / 0.7))
+    assert abs(dropped.mean().item() - 1.0) < 0.02
+    plain = _Head(50, 4, 2, "sigmoid", seed=0, device=torch.device("cpu"))
+    x = torch.randn(5, 50)
+    assert plain.drop(x) is x
+
+
+def test_dropout_trains_on_noisy_copies_repeatably_and_transform_drops_nothing():
+    X, y = blobs()
+    params = dict(hidden_dim=5, n_epochs=10, early_stopping=False, random_state=2)
+    noisy = FeedForwardTuner(dropout=0.5, **params).fit(X, y)
+    again = FeedForwardTuner(dropout=0.5, **params).fit(X, y)
+    clean = FeedForwardTuner(dropout=0.0, **params).fit(X, y)
+    np.testing.assert_array_equal(noisy.transform(X), again.transform(X))  # same seed
+    np.testing.assert_array_equal(noisy.transform(X), noisy.transform(X))  # no drop here
+    assert not np.allclose(noisy.transform(X), clean.transform(X))
+    assert (noisy.predict(X) == y).mean() > 0.95
+
+
 def test_learns_string_labels_with_three_classes():
     X, y = blobs(k=3)
     names = np.array(["cat", "dog", "eel"])[y]
@@ -179,7 +202,7 @@ def test_a_single_class_is_refused():
 @pytest.mark.parametrize(
     ("param", "value"),
     [("hidden_dim", 0), ("learning_rate", 0.0), ("learning_rate", -1.0), ("n_epochs", 0),
-     ("batch_size", 0), ("activation", "swish")],
+     ("batch_size", 0), ("activation", "swish"), ("dropout", 1.0), ("dropout", -0.1)],
 )  # fmt: skip
 def test_bad_parameters_name_the_parameter(param, value):
     X, y = blobs(n=10)

@@ -23,9 +23,24 @@ class _Head(FlatTwoLayer):
     and of per-tensor optimiser work costs more than the arithmetic.
     """
 
-    def __init__(self, n_in, n_hidden, n_out, activation, seed, device):
+    def __init__(self, n_in, n_hidden, n_out, activation, seed, device, dropout=0.0):
+        import torch
+
         super().__init__(n_in, n_hidden, n_out, seed, device)
         self.activation = activation
+        self.dropout = dropout
+        # On the CPU whatever the device, so that a model pickled on a GPU loads anywhere.
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def drop(self, x):
+        """Training rows ``x`` with each input entry zeroed with probability ``dropout``
+        and the rest scaled by 1 / (1 - dropout), so that on average they are ``x``."""
+        import torch
+
+        if self.dropout == 0:
+            return x
+        keep = torch.rand(x.shape, generator=self.generator) >= self.dropout
+        return x * keep.to(x.device, x.dtype).mul_(1.0 / (1.0 - self.dropout))
 
     def hidden(self, x, out=None):
         """Hidden layer for rows ``x``, activation applied in place."""
@@ -46,9 +61,11 @@ class _Head(FlatTwoLayer):
         return torch.addmm(self.b2, self.hidden(x), self.W2)
 
     def loss_and_grad(self, x, onehot):
-        """Summed cross-entropy of rows ``x`` against one-hot targets; fills ``self.grad``."""
+        """Summed cross-entropy of rows ``x`` (dropped out, see ``drop``) against one-hot
+        targets; fills ``self.grad``."""
         import torch
 
+        x = self.drop(x)
         a = self.hidden(x)
         log_p = torch.log_softmax(torch.addmm(self.b2, a, self.W2), dim=1)
         loss = -torch.vdot(log_p.view(-1), onehot.reshape(-1))
@@ -95,6 +112,11 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
     weight_decay : float, default=0.0
         AdamW's decoupled weight decay; it keeps a head trained on few labels from
         overfitting them.
+    dropout : float in [0, 1), default=0.0
+        While training, each input entry is zeroed with this probability (and the rest
+        scaled up to keep the mean): every pass sees a noisy copy of each labelled
+        vector, so the head cannot lean on a few of its coordinates. ``transform`` and
+        ``predict`` never drop anything.
     early_stopping : bool, default=True
         In ``fit``, hold back ``validation_fraction`` of the rows, stop when their loss has
         not improved for ``n_iter_no_change`` epochs and keep the best weights. With a
@@ -141,6 +163,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -157,6 +180,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         batch_size=32,
         activation="sigmoid",
         weight_decay=0.0,
+        dropout=0.0,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -170,6 +194,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         self.batch_size = batch_size
         self.activation = activation
         self.weight_decay = weight_decay
+        self.dropout = dropout
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -211,8 +236,9 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
 
     def _make_head(self, n_features, seed):
         return _Head(
-            n_features, self.hidden_dim, len(self.classes_), self.activation, seed, self._device
-        )
+            n_features, self.hidden_dim, len(self.classes_), self.activation, seed, self._device,
+            dropout=self.dropout,
+        )  # fmt: skip
 
     def _one_hot(self, y):
         """One row per sample, 1.0 in the column of its class, as a tensor on the device."""
