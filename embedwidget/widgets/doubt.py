@@ -18,7 +18,14 @@ favouring points predicted as the less-labelled class, density weighting, a quar
 all of the batch taken as k-means representatives of the whole pool, and doubt from a
 logistic regression on the raw embedding instead of the widget's model. Spreading in the
 raw embedding helped reviews, bbc-news and ucla-courses a little and hurt new-dataset
-and data-quality about as much, so the drawn embedding stays.
+and data-quality about as much, so the drawn embedding stays. A second round did no
+better either (means from -0.009 to +0.009): cluster-margin (the most doubtful point of
+each of the n most doubtful of 10n k-means clusters of the pool), BADGE (k-means++ in
+the gradient embedding), a shortlist or a whole batch drawn with probability growing
+with doubt, skipping the top n or taking doubt quantiles 0.5-0.9 (against the idea that
+the most doubtful points are mislabelled noise), and random picks while few labels exist.
+Cluster-margin and BADGE lifted the two-class sets a little and halved the gain on
+ucla-courses.
 """
 
 from __future__ import annotations
