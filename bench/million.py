@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from selection_list import PAGE, STATIC, WIDTH, _selected, _serve, screen_of
+from selection_list import PAGE, STATIC, WIDTH, _selected, _serve, drag_square, screen_of
 
 from embedwidget.widgets.serializers import positions_to_bytes
 
@@ -144,7 +144,8 @@ window.searchDone = async (quietMs) => {
   await until(() => clock.painted && performance.now() - clock.last > quietMs);
   clock.stop();
   const message = root().querySelector(".ew-message").textContent;
-  return [clock.painted - clock.start, clock.painted - clock.enter, `${message}; ${clock.redraws} redraws after Enter`];
+  const said = `${message}; ${clock.redraws} redraws after Enter`;
+  return [clock.painted - clock.start, clock.painted - clock.enter, said];
 };
 </script>"""
 
@@ -160,21 +161,6 @@ def layout(n, group, seed=0):
     texts = [f"p{i} {WORD}" if i % EVERY == 7 else f"p{i}" for i in range(n)]
     texts[n - 1] = LONE_TEXT
     return xy.astype(np.float32), texts
-
-
-def drag_square(page, cx, cy, r):
-    """A Shift-drag square lasso of half-side ``r`` pixels around (cx, cy), the page
-    painted after each side: at a million points a frame takes long enough that Chromium
-    would merge the mouse moves of a quick drag into too few for regl-scatterplot's lasso."""
-    corners = [(cx - r, cy - r), (cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r)]
-    page.keyboard.down("Shift")
-    page.mouse.move(*corners[0])
-    page.mouse.down()
-    for corner in [*corners[1:], corners[0]]:
-        page.mouse.move(*corner, steps=8)
-        page.evaluate("() => window.painted()")
-    page.mouse.up()
-    page.keyboard.up("Shift")
 
 
 def measure(n, group, repeats):
@@ -218,7 +204,13 @@ def measure(n, group, repeats):
             for _ in rounds:
                 page.evaluate("() => window.clear()")
                 page.evaluate("() => window.armLassoSplit()")
-                drag_square(page, *screen_of(box, GROUP_AT), 0.06 * box["height"])
+                # The page painted after each side: at a million points a frame takes
+                # long enough that Chromium would merge the mouse moves of a quick drag
+                # into too few for regl-scatterplot's lasso.
+                drag_square(
+                    page, *screen_of(box, GROUP_AT), 0.06 * box["height"],
+                    after_side=lambda: page.evaluate("() => window.painted()"),
+                )  # fmt: skip
                 split = page.evaluate("() => window.lassoSplit()")
                 for key, value in zip(KEYS[1:5], split, strict=True):
                     times[key].append(value)

@@ -197,8 +197,9 @@ if __name__ == "__main__":
     parser.add_argument("--variants", action="store_true", help="score VARIANTS on seeds 100-")
     parser.add_argument("--labels", type=int, default=200)
     parser.add_argument(
-        "--first-seed", type=int, default=None, help="first seed (default 100 with --variants, else 0)"
-    )
+        "--first-seed", type=int, default=None,
+        help="first seed (default 100 with --variants, else 0)",
+    )  # fmt: skip
     parser.add_argument("--raw-only", action="store_true", help="no NCA or embetter rows")
     parser.add_argument(
         "--try", dest="tries", action="append", default=[], metavar="NAME=JSON",

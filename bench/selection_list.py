@@ -145,14 +145,17 @@ def screen_of(box, xy):
     )
 
 
-def drag_square(page, cx, cy, r):
-    """A Shift-drag square lasso of half-side ``r`` pixels around (cx, cy)."""
+def drag_square(page, cx, cy, r, after_side=None):
+    """A Shift-drag square lasso of half-side ``r`` pixels around (cx, cy);
+    ``after_side()``, when given, runs after each side is drawn."""
     corners = [(cx - r, cy - r), (cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r)]
     page.keyboard.down("Shift")
     page.mouse.move(*corners[0])
     page.mouse.down()
     for corner in [*corners[1:], corners[0]]:
         page.mouse.move(*corner, steps=8)
+        if after_side is not None:
+            after_side()
     page.mouse.up()
     page.keyboard.up("Shift")
 

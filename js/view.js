@@ -102,8 +102,9 @@ export function createView(el, model, state, actions) {
     for (const plot of plotsToTell(plots, [from])) plot.ring(index);
   }
 
+  let soon = null; // the timer of a redrawSoon() not yet run
+
   /** Draw every picture again (what they share changed: codes, hits, colours). */
-  let soon = null;
   function redraw() {
     clearTimeout(soon);
     soon = null;

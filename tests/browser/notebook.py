@@ -11,6 +11,7 @@ Cells are addressed by their 0-based index in the notebook. Every wait is on a c
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -260,3 +261,21 @@ def kernel_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"{code!r} never printed {check!r}; last output: {text!r}")
         page.wait_for_timeout(200)
+
+
+def open_widget(page, folder: Path | str, name: str, cells: list[str]):
+    """Write a notebook of ``cells``, open it, run the first (it shows a widget ``w``) and
+    return the widget's root and canvas once its picture is drawn, scrolled into view."""
+    write_notebook(folder, name, cells)
+    open_notebook(page, name)
+    run_cell(page, 0)
+    root = cell_output(page, 0).locator(".ew-root")
+    root.and_(page.locator("[data-frames]")).wait_for()
+    canvas = root.locator("canvas.ew-canvas")
+    canvas.scroll_into_view_if_needed()
+    return root, canvas
+
+
+def widget_bounds(page) -> list[float]:
+    """The view bounds [xmin, xmax, ymin, ymax] the kernel's widget ``w`` sent."""
+    return json.loads(kernel_stdout(page, "import json; print(json.dumps(w._bounds))"))

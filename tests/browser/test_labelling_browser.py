@@ -10,12 +10,9 @@ import pytest
 
 from .gestures import lasso
 from .notebook import (
-    cell_output,
     kernel_stdout,
     kernel_until,
-    open_notebook,
-    run_cell,
-    write_notebook,
+    open_widget,
 )
 from .pixels import screen_point, screenshot
 from .server import ARTIFACTS
@@ -35,18 +32,6 @@ texts, truth = reviews["review"].tolist(), reviews["score"].to_numpy()
 encoder = SentenceEncoder()
 X = encoder.transform(texts)
 """
-
-
-def open_widget(page, lab_server, name, cells):
-    """Open a notebook of ``cells``, run the first (it shows the widget ``w``) and return
-    the widget's root once its picture is drawn."""
-    write_notebook(lab_server.root, name, cells)
-    open_notebook(page, name)
-    run_cell(page, 0)
-    root = cell_output(page, 0).locator(".ew-root")
-    root.and_(page.locator("[data-frames]")).wait_for()
-    root.locator("canvas.ew-canvas").scroll_into_view_if_needed()
-    return root
 
 
 def kernel_json(page, expression):
@@ -86,7 +71,7 @@ def test_meaning_search_and_more_like_this_select_the_kernels_neighbours(page, l
         "from embedwidget import EmbeddingScatter\n"
         "w = EmbeddingScatter(X, texts=texts, encoder=encoder, height=360)\nw"
     )
-    root = open_widget(page, lab_server, "meaning.ipynb", [setup])
+    root, _ = open_widget(page, lab_server.root, "meaning.ipynb", [setup])
 
     # "meaning" mode: Enter sends the query to the kernel, which selects its 20 nearest.
     root.locator(".ew-search-mode").select_option("meaning")
@@ -132,7 +117,7 @@ w
 
 
 def test_accept_labels_the_selection_as_one_action_and_ctrl_z_undoes_it(page, lab_server):
-    root = open_widget(page, lab_server, "accept.ipynb", [TUNER])
+    root, _ = open_widget(page, lab_server.root, "accept.ipynb", [TUNER])
     labels_of_selected = (
         f"w.labels_frame().set_index('index')['label'].reindex({SELECTED}).fillna('').tolist()"
     )
@@ -198,7 +183,7 @@ w
 
 def test_live_training_on_reviews_the_readme_picture(page, lab_server):
     page.set_viewport_size({"width": 1280, "height": 1200})  # the widget and its list, whole
-    root = open_widget(page, lab_server, "reviews.ipynb", [LIVE])
+    root, _ = open_widget(page, lab_server.root, "reviews.ipynb", [LIVE])
     root.scroll_into_view_if_needed()  # before the lasso: a picture mid-drag must not scroll
     canvas = root.locator("canvas.ew-canvas")
     bounds = kernel_json(page, "w._bounds")

@@ -2,18 +2,13 @@
 drawn with WebGL, a click on a lone point selects that one point, in the kernel too, and
 after a search by words a click still selects (the page is not left busy redrawing)."""
 
-import json
-
 import pytest
 
 from .gestures import click_point
 from .notebook import (
-    cell_output,
-    kernel_stdout,
     kernel_until,
-    open_notebook,
-    run_cell,
-    write_notebook,
+    open_widget,
+    widget_bounds,
 )
 from .pixels import canvas_point, colour_share, luminance, patch, png_pixels, screenshot
 
@@ -40,14 +35,8 @@ w
 
 
 def test_a_million_points_are_drawn_and_a_click_selects_one(page, lab_server, tmp_path):
-    write_notebook(lab_server.root, "million.ipynb", [SETUP])
-    open_notebook(page, "million.ipynb")
-    run_cell(page, 0)
-    root = cell_output(page, 0).locator(".ew-root")
-    root.and_(page.locator("[data-frames]")).wait_for()
-    canvas = root.locator("canvas.ew-canvas")
-    canvas.scroll_into_view_if_needed()
-    bounds = json.loads(kernel_stdout(page, "import json; print(json.dumps(w._bounds))"))
+    root, canvas = open_widget(page, lab_server.root, "million.ipynb", [SETUP])
+    bounds = widget_bounds(page)
 
     # The cloud covers the middle of the canvas; the lone point is drawn where it lies,
     # with white around it.

@@ -2,19 +2,16 @@
 click and a lasso select, a key press labels, a hostile text is hovered and nothing runs,
 and the labels come back after a kernel restart."""
 
-import json
-
 import pytest
 
 from .gestures import click_point, lasso
 from .notebook import (
-    cell_output,
     kernel_stdout,
-    open_notebook,
+    open_widget,
     rerun_until,
     run_cell,
     wait_for_idle,
-    write_notebook,
+    widget_bounds,
 )
 from .pixels import colour_share, png_pixels, screen_point, screenshot
 from .server import ARTIFACTS
@@ -59,14 +56,8 @@ print('reopened', f['index'].tolist(), f['label'].tolist())""",
 
 
 def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server, tmp_path):
-    write_notebook(lab_server.root, "scatter.ipynb", CELLS)
-    open_notebook(page, "scatter.ipynb")
-    run_cell(page, 0)
-    root = cell_output(page, 0).locator(".ew-root")
-    root.and_(page.locator("[data-frames]")).wait_for()
-    canvas = root.locator("canvas.ew-canvas")
-    canvas.scroll_into_view_if_needed()
-    bounds = json.loads(kernel_stdout(page, "import json; print(json.dumps(w._bounds))"))
+    root, canvas = open_widget(page, lab_server.root, "scatter.ipynb", CELLS)
+    bounds = widget_bounds(page)
 
     # The WebGL canvas shows the points: grey and the labels' colours on white.
     page.mouse.move(0, 0)
@@ -118,7 +109,10 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     # The search box finds texts in the browser; Enter selects the matches.
     search = root.locator("input.ew-search")
     search.fill("text 999")
-    assert root.locator(".ew-message").text_content() == '10 texts match "text 999" · Enter selects them'
+    assert (
+        root.locator(".ew-message").text_content()
+        == '10 texts match "text 999" · Enter selects them'
+    )
     search.press("Enter")
     rerun_until(page, 1, f"selection {[999, *CLUSTER, TARGET]}")  # not the hostile one
     search.fill("")

@@ -3,19 +3,16 @@
 run nothing; hovering a row rings its point in the picture; a row's × takes the point out
 of the selection, in the kernel too; the dark theme paints a dark picture."""
 
-import json
 import re
 
 import pytest
 
 from .gestures import lasso
 from .notebook import (
-    cell_output,
     kernel_stdout,
     kernel_until,
-    open_notebook,
-    run_cell,
-    write_notebook,
+    open_widget,
+    widget_bounds,
 )
 from .pixels import (
     canvas_point,
@@ -60,18 +57,10 @@ w
 """
 
 
-def open_widget(page, lab_server, name):
-    """Open a notebook whose first cell is SETUP, run it, and return the widget's root,
-    canvas and ``_bounds`` once the picture is drawn."""
-    write_notebook(lab_server.root, name, [SETUP])
-    open_notebook(page, name)
-    run_cell(page, 0)
-    root = cell_output(page, 0).locator(".ew-root")
-    root.and_(page.locator("[data-frames]")).wait_for()
-    canvas = root.locator("canvas.ew-canvas")
-    canvas.scroll_into_view_if_needed()
-    bounds = json.loads(kernel_stdout(page, "import json; print(json.dumps(w._bounds))"))
-    return root, canvas, bounds
+def open_list_widget(page, lab_server, name):
+    """The widget of SETUP in a new notebook: its root, canvas and ``_bounds``."""
+    root, canvas = open_widget(page, lab_server.root, name, [SETUP])
+    return root, canvas, widget_bounds(page)
 
 
 def shown_rows(root):
@@ -101,7 +90,7 @@ def kernel_selection(page, expected):
 
 
 def test_a_lasso_over_12000_points_lists_a_sample_of_their_texts(page, lab_server):
-    root, canvas, bounds = open_widget(page, lab_server, "list.ipynb")
+    root, canvas, bounds = open_list_widget(page, lab_server, "list.ipynb")
     # Without an encoder the search box offers no "meaning" mode.
     assert root.locator('.ew-search-mode option[value="meaning"]').count() == 0
 
@@ -133,7 +122,7 @@ def test_a_lasso_over_12000_points_lists_a_sample_of_their_texts(page, lab_serve
 
 
 def test_rows_show_hostile_text_as_text_ring_their_point_and_remove_it(page, lab_server):
-    root, canvas, bounds = open_widget(page, lab_server, "rows.ipynb")
+    root, canvas, bounds = open_list_widget(page, lab_server, "rows.ipynb")
     selected = [PAYLOAD, *LONE]
     kernel_stdout(page, f"w.selection = {selected}")
     page.wait_for_function(
@@ -182,7 +171,7 @@ def test_rows_show_hostile_text_as_text_ring_their_point_and_remove_it(page, lab
 
 
 def test_the_dark_theme_paints_a_dark_picture(page, lab_server):
-    root, canvas, _ = open_widget(page, lab_server, "theme.ipynb")
+    root, canvas, _ = open_list_widget(page, lab_server, "theme.ipynb")
     kernel_stdout(page, f"w.selection = {LONE}")  # the list shows, too
     root.locator(".ew-list-row").first.wait_for()
     page.mouse.move(0, 0)

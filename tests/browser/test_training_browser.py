@@ -5,12 +5,10 @@ kernel and the browser's colours, and stop() ends it."""
 import pytest
 
 from .notebook import (
-    cell_output,
     kernel_stdout,
-    open_notebook,
+    open_widget,
     run_cell,
     wait_for_idle,
-    write_notebook,
 )
 from .pixels import differing_share, screenshot
 
@@ -35,13 +33,7 @@ w
 
 
 def test_picture_moves_while_training_and_key_labels_join(page, lab_server, tmp_path):
-    write_notebook(lab_server.root, "live.ipynb", [SETUP, "w.start()"])
-    open_notebook(page, "live.ipynb")
-    run_cell(page, 0)
-    root = cell_output(page, 0).locator(".ew-root")
-    root.and_(page.locator("[data-frames]")).wait_for()
-    canvas = root.locator("canvas.ew-canvas")
-    canvas.scroll_into_view_if_needed()
+    root, canvas = open_widget(page, lab_server.root, "live.ipynb", [SETUP, "w.start()"])
 
     run_cell(page, 1)
     wait_for_idle(page)  # the kernel is idle; training runs in its thread
