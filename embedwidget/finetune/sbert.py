@@ -3,6 +3,8 @@ texts, ``SbertTuner`` samples them from labels (the few-shot recipe SetFit made 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import tempfile
 from numbers import Integral, Real
 
@@ -135,7 +137,7 @@ class SbertLearner:
 
         data = Dataset.from_dict({"sentence1": texts1, "sentence2": texts2, "score": y})
         optimizers = getattr(self, "_optimizers", (None, None)) if keep_optimizer else (None, None)
-        with tempfile.TemporaryDirectory(prefix="embedwidget-") as scratch:
+        with _global_random_kept(), tempfile.TemporaryDirectory(prefix="embedwidget-") as scratch:
             args = SentenceTransformerTrainingArguments(
                 output_dir=scratch,
                 num_train_epochs=epochs,
@@ -150,14 +152,15 @@ class SbertLearner:
                 seed=0 if self.random_state is None else int(self.random_state),
                 use_cpu=self.sent_tfm.device.type == "cpu",
             )
-            trainer = SentenceTransformerTrainer(
-                model=self.sent_tfm,
-                args=args,
-                train_dataset=data,
-                loss=self._make_loss(),
-                optimizers=optimizers,
-                callbacks=[_Record()],
-            )
+            with _model_card_quiet(self.show_progress_bar):
+                trainer = SentenceTransformerTrainer(
+                    model=self.sent_tfm,
+                    args=args,
+                    train_dataset=data,
+                    loss=self._make_loss(),
+                    optimizers=optimizers,
+                    callbacks=[_Record()],
+                )
             _keep_logs_quiet(trainer)
             trainer.train()
         if keep_optimizer:
@@ -171,6 +174,65 @@ class SbertLearner:
         if self.loss == "cosent":
             return losses.CoSENTLoss(self.sent_tfm)
         return losses.ContrastiveLoss(self.sent_tfm)
+
+
+@contextlib.contextmanager
+def _model_card_quiet(show_progress_bar):
+    """Building a trainer, sentence-transformers scans the pairs for a model card's
+    examples behind a progress bar of its own ("Computing widget examples"): without
+    ``show_progress_bar`` that bar stays hidden."""
+    import importlib
+
+    # Newer sentence-transformers keep the module under ``base``, older ones at the top.
+    for name in ("sentence_transformers.base.model_card", "sentence_transformers.model_card"):
+        try:
+            model_card = importlib.import_module(name)
+            break
+        except ImportError:
+            model_card = None
+    bar = getattr(model_card, "tqdm", None)
+    if bar is not None and not show_progress_bar:
+        model_card.tqdm = functools.partial(bar, disable=True)
+    try:
+        yield
+    finally:
+        if bar is not None:
+            model_card.tqdm = bar
+
+
+@contextlib.contextmanager
+def _loading_bar_hidden(hide):
+    """With ``hide``, transformers' own progress bars ("Loading weights") stay hidden."""
+    from transformers.utils import logging
+
+    hide = hide and logging.is_progress_bar_enabled()
+    if hide:
+        logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if hide:
+            logging.enable_progress_bar()
+
+
+@contextlib.contextmanager
+def _global_random_kept():
+    """The trainer seeds Python's, NumPy's and torch's global generators (and the model
+    card draws on Python's); the user's generators come back as they were."""
+    import random
+
+    import torch
+
+    states = random.getstate(), np.random.get_state(), torch.get_rng_state()
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    try:
+        yield
+    finally:
+        random.setstate(states[0])
+        np.random.set_state(states[1])
+        torch.set_rng_state(states[2])
+        if cuda is not None:
+            torch.cuda.set_rng_state_all(cuda)
 
 
 def _keep_logs_quiet(trainer):
@@ -317,7 +379,8 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
 
         self._rng = np.random.RandomState(self.random_state)
         device = resolve_device(self.device)
-        model = SentenceTransformer(resolve_model_path(self.name), device=str(device))
+        with _loading_bar_hidden(not self.show_progress_bar):
+            model = SentenceTransformer(resolve_model_path(self.name), device=str(device))
         model.max_seq_length = self.max_seq_length
         self.learner_ = SbertLearner(
             model,
