@@ -14,10 +14,14 @@
 - scale: ContrastiveTuner's defaults against ``scale_residual=True`` on the sweep's seeds.
 - sbert: SbertTuner on 200 labelled fine-food reviews, scored on the 1,000 test reviews,
   against the raw embedding; with fit times.
-- setfit: the setfit package (not a dependency: put it on PYTHONPATH) on the same 200
+- setfit: the setfit package (not a dependency: see setfit-defaults) on the same 200
   labels and pair budget, body learning rate ``--setfit-lr``; with fit times.
 - setfit-defaults: SbertTuner's defaults against SetFit's own defaults, seed by seed in
-  one process, held-out accuracy and fit times.
+  one process, held-out accuracy and fit times; ``--data`` picks the texts (the
+  fine-food reviews by default, hours a seed; ``ucla-courses``, short titles, ~40 minutes).
+  setfit goes on the path for the bench only:
+  ``../.venv/bin/pip install --target .setfit --no-deps setfit==1.2.0 evaluate==0.4.6``,
+  then ``PYTHONPATH=.setfit``.
 """
 
 from __future__ import annotations
@@ -339,14 +343,35 @@ def setfit_side_by_side(seeds, learning_rate=2e-5):
     print_fit_table(rows, width=28)
 
 
-def setfit_defaults(seeds):
+def labelled_splits(data, seeds):
+    """Per seed: (seed, train texts, train labels, held-out texts, held-out labels, their
+    raw embeddings). ``data="reviews"``: 200 of the 4,000 fine-food training reviews,
+    scored on the 1,000 test reviews; a bench data set's name (``benchdata.DATASETS``):
+    200 of its texts (at most half), scored on the rest, as ``quality.py`` splits it."""
+    if data == "reviews":
+        texts_pool, y_pool, texts_test, y_test = review_pool()
+        X_pool, X_test = benchdata.encode(texts_pool), benchdata.encode(texts_test)
+        for seed in seeds:
+            train = labelled_sample(len(y_pool), seed)
+            texts = [texts_pool[i] for i in train]
+            yield seed, texts, y_pool[train], texts_test, y_test, X_pool[train], X_test
+        return
+    X, y, texts_all = benchdata.load(data)
+    for seed in seeds:
+        train, test = split(y, seed)
+        pick = lambda rows: [texts_all[i] for i in rows]  # noqa: E731
+        yield seed, pick(train), y[train], pick(test), y[test], X[train], X[test]
+
+
+def setfit_defaults(seeds, data="reviews"):
     """SbertTuner's defaults against SetFit's own defaults (its pair sampling, epochs,
     learning rates and logistic-regression head), seed by seed in one process, on the
-    same 200 labelled reviews; held-out accuracy and fit time of each. SbertTuner is
+    same 200 labelled texts; held-out accuracy and fit time of each. SbertTuner is
     scored by the bench's cross-validated logistic regression on its embedding, SetFit by
     its own ``predict``. setfit is not a dependency: put it on PYTHONPATH to run this.
-    SetFit's defaults sample 24,618 pairs from 200 reviews (1,539 steps of 16) where
-    SbertTuner's sample 800 (50 steps): hours a seed on a busy 2-core CPU."""
+    SetFit's defaults sample 25,000-38,000 pairs from 200 texts (1,500-2,350 steps of 16)
+    where SbertTuner's sample 800 (50 steps): on a busy 2-core CPU hours a seed on
+    fine-food reviews, about 40 minutes on course titles (``data="ucla-courses"``)."""
     import tempfile
 
     from datasets import Dataset
@@ -355,26 +380,19 @@ def setfit_defaults(seeds):
     from embedwidget.finetune import SbertTuner
     from embedwidget.text import DEFAULT_MODEL, resolve_model_path
 
-    texts_pool, y_pool, texts_test, y_test = review_pool()
-    X_pool, X_test = benchdata.encode(texts_pool), benchdata.encode(texts_test)
-    classes, codes_pool = np.unique(y_pool, return_inverse=True)
-    codes_test = np.searchsorted(classes, y_test)
     print(
-        f"\nSbertTuner vs SetFit (defaults) on fine-food reviews: 200 labelled, "
-        f"{len(y_test)} held out, seeds {seeds.start}-{seeds.stop - 1}"
+        f"\nSbertTuner vs SetFit (defaults) on {data}: 200 labelled (at most half), "
+        f"the rest held out, seeds {seeds.start}-{seeds.stop - 1}"
     )
     rows = {"raw": [], "SbertTuner (defaults)": [], "SetFit (defaults)": []}
-    for seed in seeds:
-        train = labelled_sample(len(y_pool), seed)
-        texts = [texts_pool[i] for i in train]
-        rows["raw"].append(heldout_scores(X_pool[train], y_pool[train], X_test, y_test))
+    for seed, texts, y_train, texts_test, y_test, X_train, X_test in labelled_splits(data, seeds):
+        classes, codes_train = np.unique(y_train, return_inverse=True)
+        rows["raw"].append(heldout_scores(X_train, y_train, X_test, y_test))
         tuner = SbertTuner(random_state=seed, show_progress_bar=False)
         start = time.perf_counter()
-        tuner.fit(texts, y_pool[train])
+        tuner.fit(texts, y_train)
         ours_s = time.perf_counter() - start
-        ours = heldout_scores(
-            tuner.transform(texts), y_pool[train], tuner.transform(texts_test), y_test
-        )
+        ours = heldout_scores(tuner.transform(texts), y_train, tuner.transform(texts_test), y_test)
         rows["SbertTuner (defaults)"].append(np.append(ours[:2], ours_s))
         model = SetFitModel.from_pretrained(resolve_model_path(DEFAULT_MODEL))
         with tempfile.TemporaryDirectory(prefix="setfit-bench-") as scratch:
@@ -382,12 +400,13 @@ def setfit_defaults(seeds):
                 output_dir=scratch, seed=seed, report_to="none", save_strategy="no",
                 show_progress_bar=False,
             )  # fmt: skip
-            data = Dataset.from_dict({"text": texts, "label": codes_pool[train].tolist()})
-            trainer = Trainer(model=model, args=args, train_dataset=data)
+            dataset = Dataset.from_dict({"text": texts, "label": codes_train.tolist()})
+            trainer = Trainer(model=model, args=args, train_dataset=dataset)
             start = time.perf_counter()
             trainer.train()
             theirs_s = time.perf_counter() - start
-        theirs = heldout_accuracy_f1(codes_test, np.asarray(model.predict(texts_test)))
+        pred = classes[np.asarray(model.predict(texts_test))]
+        theirs = heldout_accuracy_f1(y_test, pred)
         rows["SetFit (defaults)"].append(np.append(theirs, theirs_s))
         print(
             f"  seed {seed}: SbertTuner accuracy {ours[0]:.3f} in {ours_s:.0f}s, SetFit "
@@ -473,6 +492,13 @@ if __name__ == "__main__":
     parser.add_argument(
         "--setfit-lr", type=float, default=2e-5, help="SetFit's body learning rate (--only setfit)"
     )
+    parser.add_argument(
+        "--data",
+        default="reviews",
+        choices=["reviews", *benchdata.DATASETS],
+        help="texts for --only setfit-defaults: the fine-food reviews' own test split, or a "
+        "bench data set split as quality.py splits it",
+    )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -498,4 +524,4 @@ if __name__ == "__main__":
     if "setfit" in run:
         setfit_side_by_side(args.sbert_seeds, args.setfit_lr)
     if "setfit-defaults" in run:
-        setfit_defaults(sbert_seeds)
+        setfit_defaults(sbert_seeds, args.data)
