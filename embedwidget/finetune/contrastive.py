@@ -34,7 +34,7 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     hidden_dim : int, default=50
         Size of the learned embedding (and of the network's hidden layer). Wider moves
         the picture further (256: +0.106 over the raw embedding against 50's +0.092,
-        ``bench/quality.py``) at about six times the cost of each ``transform``.
+        ``bench/quality.py``) at about four times the cost of each ``transform``.
     n_neg : int, default=3
         Dissimilar partners sampled per item (and one similar one).
     epochs : int, default=20
