@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 _DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -79,3 +81,19 @@ def rowwise_cosine(A, B):
     """Cosine similarity of each row of ``A`` with the same row of ``B``."""
     norms = np.linalg.norm(A, axis=1) * np.linalg.norm(B, axis=1)
     return np.einsum("ij,ij->i", A, B) / np.maximum(norms, 1e-12)
+
+
+@contextlib.contextmanager
+def transformers_bars_hidden(hide=True):
+    """With ``hide``, transformers' own progress bars (its "Loading weights", which a
+    model loaded in under a second draws anyway) stay hidden for the block."""
+    from transformers.utils import logging
+
+    hide = hide and logging.is_progress_bar_enabled()
+    if hide:
+        logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if hide:
+            logging.enable_progress_bar()

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from embedwidget._utils import check_texts, resolve_device
+from embedwidget._utils import check_texts, resolve_device, transformers_bars_hidden
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
@@ -32,7 +32,7 @@ def load_model(name=DEFAULT_MODEL, device=None):
     """Load a SentenceTransformer once per (name, device) and process, and share it.
 
     Clones of an encoder (``sklearn.base.clone``, grid search, unpickled copies) reuse
-    the same model.
+    the same model. Loading takes under a second, so transformers' loading bar is hidden.
     """
     path = resolve_model_path(name)
     torch_device = resolve_device(device)
@@ -41,7 +41,8 @@ def load_model(name=DEFAULT_MODEL, device=None):
         if key not in _models:
             from sentence_transformers import SentenceTransformer
 
-            _models[key] = SentenceTransformer(path, device=str(torch_device))
+            with transformers_bars_hidden():
+                _models[key] = SentenceTransformer(path, device=str(torch_device))
         return _models[key]
 
 

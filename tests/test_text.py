@@ -74,3 +74,15 @@ def test_bad_batch_size_and_device_are_refused():
         SentenceEncoder(batch_size=0).transform(TEXTS)
     with pytest.raises(ValueError, match="device must be one of"):
         SentenceEncoder(device="gpu").transform(TEXTS)
+
+
+def test_loading_the_model_draws_no_bar(monkeypatch, capfd):
+    from embedwidget import text
+
+    monkeypatch.setattr(text, "_models", {})  # load afresh in this process
+    SentenceEncoder(show_progress_bar=False).transform(TEXTS[:1])
+    _, err = capfd.readouterr()
+    assert "Loading weights" not in err and "it/s" not in err, err
+    from transformers.utils import logging
+
+    assert logging.is_progress_bar_enabled()  # the user's setting comes back

@@ -14,7 +14,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from embedwidget._utils import check_texts, resolve_device, rowwise_cosine
+from embedwidget._utils import (
+    check_texts,
+    resolve_device,
+    rowwise_cosine,
+    transformers_bars_hidden,
+)
 from embedwidget.finetune._base import LabelledTunerMixin
 from embedwidget.finetune.pairs import pair_texts, pairs_from_labels
 from embedwidget.text import DEFAULT_MODEL, resolve_model_path
@@ -201,21 +206,6 @@ def _model_card_quiet(show_progress_bar):
 
 
 @contextlib.contextmanager
-def _loading_bar_hidden(hide):
-    """With ``hide``, transformers' own progress bars ("Loading weights") stay hidden."""
-    from transformers.utils import logging
-
-    hide = hide and logging.is_progress_bar_enabled()
-    if hide:
-        logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if hide:
-            logging.enable_progress_bar()
-
-
-@contextlib.contextmanager
 def _global_random_kept():
     """The trainer seeds Python's, NumPy's and torch's global generators (and the model
     card draws on Python's); the user's generators come back as they were."""
@@ -379,7 +369,7 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
 
         self._rng = np.random.RandomState(self.random_state)
         device = resolve_device(self.device)
-        with _loading_bar_hidden(not self.show_progress_bar):
+        with transformers_bars_hidden(not self.show_progress_bar):
             model = SentenceTransformer(resolve_model_path(self.name), device=str(device))
         model.max_seq_length = self.max_seq_length
         self.learner_ = SbertLearner(
