@@ -239,21 +239,19 @@ def sbert(seeds, settings, also_full=False):
     encoder does) rather than the ``max_seq_length`` it was trained at."""
     from embedwidget.finetune import SbertTuner
 
-    texts_pool, y_pool, texts_test, y_test = review_pool()
-    X_pool, X_test = benchdata.encode(texts_pool), benchdata.encode(texts_test)
     print(
-        f"\nSbertTuner on fine-food reviews: 200 labelled, {len(y_test)} held out, "
+        f"\nSbertTuner on fine-food reviews: 200 labelled, the 1,000 test reviews held out, "
         f"seeds {seeds.start}-{seeds.stop - 1}"
     )
     rows = {"raw": []}
-    for seed in seeds:
-        train = labelled_sample(len(y_pool), seed)
-        texts = [texts_pool[i] for i in train]
-        rows["raw"].append(heldout_scores(X_pool[train], y_pool[train], X_test, y_test))
+    for seed, texts, y_train, texts_test, y_test, X_train, X_test in labelled_splits(
+        "reviews", seeds
+    ):
+        rows["raw"].append(heldout_scores(X_train, y_train, X_test, y_test))
         for key, params in settings.items():
             tuner = SbertTuner(**params, random_state=seed, show_progress_bar=False)
             start = time.perf_counter()
-            tuner.fit(texts, y_pool[train])
+            tuner.fit(texts, y_train)
             fit_s = time.perf_counter() - start
             model = tuner.learner_.sent_tfm
             lengths = {key: model.max_seq_length}
@@ -262,7 +260,7 @@ def sbert(seeds, settings, also_full=False):
             for row, length in lengths.items():
                 model.max_seq_length = length
                 Z_train, Z_test = tuner.transform(texts), tuner.transform(texts_test)
-                scores = heldout_scores(Z_train, y_pool[train], Z_test, y_test)
+                scores = heldout_scores(Z_train, y_train, Z_test, y_test)
                 rows.setdefault(row, []).append(np.append(scores, fit_s))
                 print(
                     f"  seed {seed} {row}: accuracy {scores[0]:.3f} macro-F1 {scores[1]:.3f} "
@@ -292,19 +290,16 @@ def setfit_side_by_side(seeds, learning_rate=2e-5):
         return
     from embedwidget.text import DEFAULT_MODEL, resolve_model_path
 
-    texts_pool, y_pool, texts_test, y_test = review_pool()
-    X_pool, X_test = benchdata.encode(texts_pool), benchdata.encode(texts_test)
-    classes, codes_pool = np.unique(y_pool, return_inverse=True)
-    codes_test = np.searchsorted(classes, y_test)
     print(
-        f"\nSetFit on fine-food reviews: 200 labelled, {len(y_test)} held out, {seeds} seeds, "
-        f"body learning rate {learning_rate:g}"
+        f"\nSetFit on fine-food reviews: 200 labelled, the 1,000 test reviews held out, "
+        f"{seeds} seeds, body learning rate {learning_rate:g}"
     )
     rows = {"raw": [], "setfit (its own head)": [], "setfit (bench's LR)": []}
-    for seed in range(seeds):
-        train = labelled_sample(len(y_pool), seed)
-        texts = [texts_pool[i] for i in train]
-        rows["raw"].append(heldout_scores(X_pool[train], y_pool[train], X_test, y_test))
+    for seed, texts, y_train, texts_test, y_test, X_train, X_test in labelled_splits(
+        "reviews", range(seeds)
+    ):
+        classes, codes_train = np.unique(y_train, return_inverse=True)
+        rows["raw"].append(heldout_scores(X_train, y_train, X_test, y_test))
         model = SetFitModel.from_pretrained(resolve_model_path(DEFAULT_MODEL))
         # TrainingArguments' max_length reaches only a differentiable head, not the
         # body's contrastive phase: cut texts at 128 tokens here, as SbertTuner does.
@@ -323,17 +318,16 @@ def setfit_side_by_side(seeds, learning_rate=2e-5):
                 save_strategy="no",
                 show_progress_bar=False,
             )
-            data = Dataset.from_dict({"text": texts, "label": codes_pool[train].tolist()})
+            data = Dataset.from_dict({"text": texts, "label": codes_train.tolist()})
             trainer = Trainer(model=model, args=args, train_dataset=data)
             start = time.perf_counter()
             trainer.train()
             fit_s = time.perf_counter() - start
-        pred = np.asarray(model.predict(texts_test))
-        own = heldout_accuracy_f1(codes_test, pred)
+        own = heldout_accuracy_f1(y_test, classes[np.asarray(model.predict(texts_test))])
         rows["setfit (its own head)"].append(np.append(own, fit_s))
         Z_train = np.asarray(model.encode(texts), dtype=np.float32)
         Z_test = np.asarray(model.encode(texts_test), dtype=np.float32)
-        scores = heldout_scores(Z_train, y_pool[train], Z_test, y_test)
+        scores = heldout_scores(Z_train, y_train, Z_test, y_test)
         rows["setfit (bench's LR)"].append(np.append(scores[:2], fit_s))
         print(
             f"  seed {seed}: own head accuracy {own[0]:.3f}, bench's LR accuracy "
@@ -359,8 +353,8 @@ def labelled_splits(data, seeds):
     X, y, texts_all = benchdata.load(data)
     for seed in seeds:
         train, test = split(y, seed)
-        pick = lambda rows: [texts_all[i] for i in rows]  # noqa: E731
-        yield seed, pick(train), y[train], pick(test), y[test], X[train], X[test]
+        texts, texts_test = ([texts_all[i] for i in rows] for rows in (train, test))
+        yield seed, texts, y[train], texts_test, y[test], X[train], X[test]
 
 
 def setfit_defaults(seeds, data="reviews"):
@@ -405,8 +399,7 @@ def setfit_defaults(seeds, data="reviews"):
             start = time.perf_counter()
             trainer.train()
             theirs_s = time.perf_counter() - start
-        pred = classes[np.asarray(model.predict(texts_test))]
-        theirs = heldout_accuracy_f1(y_test, pred)
+        theirs = heldout_accuracy_f1(y_test, classes[np.asarray(model.predict(texts_test))])
         rows["SetFit (defaults)"].append(np.append(theirs, theirs_s))
         print(
             f"  seed {seed}: SbertTuner accuracy {ours[0]:.3f} in {ours_s:.0f}s, SetFit "

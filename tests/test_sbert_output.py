@@ -21,15 +21,22 @@ def test_training_logs_do_not_reach_the_output(show_progress_bar, capfd):
     assert len(tuner.loss_curve_) == 1  # the loss is recorded all the same
 
 
+@pytest.fixture(scope="module")
+def trained_once():
+    """One fit first, so that what importing the trainer draws is not counted."""
+    SbertTuner(show_progress_bar=False, random_state=0).fit(TEXTS, LABELS)
+
+
 @pytest.mark.parametrize("show_progress_bar", [True, False])
-def test_no_bar_unless_asked_and_the_global_generators_left_alone(show_progress_bar, capfd):
+def test_no_bar_unless_asked_and_the_global_generators_left_alone(
+    show_progress_bar, capfd, trained_once
+):
     import numpy as np
     import torch
 
     def draw():
         return random.random(), np.random.random(), torch.rand(1).item()
 
-    SbertTuner(show_progress_bar=False, random_state=0).fit(TEXTS, LABELS)  # imports done
     capfd.readouterr()
     random.seed(123), np.random.seed(123), torch.manual_seed(123)
     expected = draw()
