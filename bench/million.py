@@ -28,11 +28,11 @@ import argparse
 import base64
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
-from selection_list import PAGE, STATIC, WIDTH, _selected, _serve, drag_square, screen_of
+import widget_page
+from selection_list import SCRIPT, WIDTH, _selected, drag_square, screen_of
 
 from embedwidget.widgets.serializers import positions_to_bytes
 
@@ -170,17 +170,14 @@ def measure(n, group, repeats):
 
     xy, texts = layout(n, group)
     wire = base64.b64encode(positions_to_bytes(xy)).decode()
-    page_html = PAGE.replace("</body>", TIMERS + "</body>") % {"width": WIDTH, "height": HEIGHT}
+    page_html = widget_page.page(SCRIPT, WIDTH, HEIGHT).replace("</body>", TIMERS + "</body>")
     times = {key: [] for key in KEYS}
-    with tempfile.TemporaryDirectory() as folder, _serve(folder) as port:
-        for name in ("scatter.js", "scatter.css"):
-            (Path(folder) / name).write_bytes((STATIC / name).read_bytes())
-        (Path(folder) / "index.html").write_text(page_html)
+    with widget_page.site({"index.html": page_html}) as (_, url):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": WIDTH + 40, "height": HEIGHT + 400})
             page.set_default_timeout(300_000)
-            page.goto(f"http://127.0.0.1:{port}/index.html")
+            page.goto(f"{url}/index.html")
             page.evaluate("([p, t]) => window.start(p, t)", [wire, texts])
             box = page.locator("canvas.ew-canvas").bounding_box()
             search = page.locator("input.ew-search")

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.server
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 import warnings
 from pathlib import Path
 
 import comm
 import numpy as np
+import widget_page
 from comm.base_comm import BaseComm
 from jupyter_client.session import json_packer
 
@@ -37,8 +35,6 @@ from embedwidget.widgets.serializers import positions_to_bytes
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Chromium driver
 from browser.pixels import colour_share, png_pixels  # noqa: E402
 from browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-STATIC = Path(__file__).parents[1] / "embedwidget" / "static"
 
 
 class WireComm(BaseComm):
@@ -87,18 +83,7 @@ def python_side(n, repeats):
     return ours_s, theirs_s, ours_bytes / n, theirs_bytes / n
 
 
-PAGE = """<!doctype html><html><head><link rel="stylesheet" href="scatter.css"></head>
-<body style="margin:0"><div id="out" style="width:%(width)dpx"></div><script type="module">
-import widget from "./scatter.js";
-const handlers = {};
-const state = {};
-window.model = {
-  get: (k) => state[k], save_changes() {}, send() {},
-  set(k, v) { state[k] = v; (handlers["change:" + k] || []).forEach((f) => f()); },
-  on(e, f) { (handlers[e] ||= []).push(f); },
-  off(e, f) { handlers[e] = (handlers[e] || []).filter((g) => g !== f); },
-};
-const bytesOf = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+SCRIPT = """const bytesOf = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 const fromBase64 = (text) => new DataView(bytesOf(text).buffer);
 const framesDrawn = () => Number(document.querySelector(".ew-root")?.dataset.frames ?? 0);
 const until = async (ok) => { while (!ok()) await new Promise((r) => setTimeout(r, 2)); };
@@ -123,7 +108,7 @@ window.update = async () => {
   await painted();
   return performance.now() - start;
 };
-</script></body></html>"""
+"""
 
 BARE_PAGE = """<!doctype html><html><body style="margin:0">
 <canvas id="canvas" style="display:block; width:%(width)dpx; height:%(height)dpx"></canvas>
@@ -156,48 +141,36 @@ def browser_side(n, repeats):
     bare regl-scatterplot in the same Chromium, and the share of inked pixels of ours."""
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for name in ("scatter.js", "scatter.css"):
-            (root / name).write_bytes((STATIC / name).read_bytes())
+    size = {"width": WIDTH, "height": HEIGHT}
+    pages = {"index.html": widget_page.page(SCRIPT, WIDTH, HEIGHT), "bare.html": BARE_PAGE % size}
+    with widget_page.site(pages) as (root, url):
         subprocess.run(
             ["npx", "esbuild", str(Path(__file__).with_name("bare_scatter.js")), "--bundle",
              "--format=esm", f"--outfile={root / 'bare.js'}", "--log-level=warning"],
             check=True, cwd=Path(__file__).parents[1],
         )  # fmt: skip
-        size = {"width": WIDTH, "height": HEIGHT}
-        (root / "index.html").write_text(PAGE % size)
-        (root / "bare.html").write_text(BARE_PAGE % size)
-        handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=folder)  # noqa: E731
-        http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_port}"
         frames = [_frame(n, seed) for seed in range(1, 3 + repeats)]
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT + 160})
-                page.goto(f"{url}/index.html")
-                page.evaluate(
-                    "([p, n]) => window.start(p, n)", [_b64(positions_to_bytes(frames[0])), n]
-                )
-                ours = []
-                for frame in frames[1:]:
-                    page.evaluate("(p) => window.prepare(p)", _b64(positions_to_bytes(frame)))
-                    ours.append(page.evaluate("() => window.update()"))
-                png = page.locator("canvas").first.screenshot()
-                page.goto(f"{url}/bare.html")
-                page.evaluate(
-                    "([x, y, s]) => window.start(x, y, s)", [*_device(frames[0]), _point_size(n)]
-                )
-                bare = []
-                for frame in frames[1:]:
-                    page.evaluate("([x, y]) => window.prepare(x, y)", list(_device(frame)))
-                    bare.append(page.evaluate("() => window.update()"))
-                browser.close()
-        finally:
-            server.shutdown()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT + 160})
+            page.goto(f"{url}/index.html")
+            page.evaluate(
+                "([p, n]) => window.start(p, n)", [_b64(positions_to_bytes(frames[0])), n]
+            )
+            ours = []
+            for frame in frames[1:]:
+                page.evaluate("(p) => window.prepare(p)", _b64(positions_to_bytes(frame)))
+                ours.append(page.evaluate("() => window.update()"))
+            png = page.locator("canvas").first.screenshot()
+            page.goto(f"{url}/bare.html")
+            page.evaluate(
+                "([x, y, s]) => window.start(x, y, s)", [*_device(frames[0]), _point_size(n)]
+            )
+            bare = []
+            for frame in frames[1:]:
+                page.evaluate("([x, y]) => window.prepare(x, y)", list(_device(frame)))
+                bare.append(page.evaluate("() => window.update()"))
+            browser.close()
     return statistics.median(ours[1:]), statistics.median(bare[1:]), _ink(png)
 
 

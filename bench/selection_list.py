@@ -20,35 +20,21 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.server
 import statistics
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Chromium driver
+import widget_page  # noqa: E402
 from browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 from embedwidget.widgets.serializers import positions_to_bytes  # noqa: E402
 
-STATIC = Path(__file__).parents[1] / "embedwidget" / "static"
 WIDTH, HEIGHT = 900, 600  # the picture, in CSS pixels
 
-PAGE = """<!doctype html><html><head><link rel="stylesheet" href="scatter.css"></head>
-<body style="margin:0"><div id="out" style="width:%(width)dpx"></div><script type="module">
-import widget from "./scatter.js";
-const handlers = {};
-const state = {};
-window.model = {
-  get: (k) => state[k], save_changes() {}, send() {},
-  set(k, v) { state[k] = v; (handlers["change:" + k] || []).forEach((f) => f()); },
-  on(e, f) { (handlers[e] ||= []).push(f); },
-  off(e, f) { handlers[e] = (handlers[e] || []).filter((g) => g !== f); },
-};
-const root = () => document.querySelector(".ew-root");
+SCRIPT = """const root = () => document.querySelector(".ew-root");
 const until = async (ok) => { while (!ok()) await new Promise((r) => setTimeout(r, 1)); };
 const painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 const listDrawn = async () => {
@@ -112,7 +98,7 @@ window.lassoDone = async () => {
   await listDrawn();
   return [performance.now() - t0, Number(root().dataset.listMs), Number(root().dataset.listRows)];
 };
-</script></body></html>"""
+"""
 
 
 def layout(n, sizes, seed=0):
@@ -166,15 +152,12 @@ def measure(n, sizes, repeats):
     from playwright.sync_api import sync_playwright
 
     positions, texts, spans = layout(n, sizes)
-    with tempfile.TemporaryDirectory() as folder, _serve(folder) as port:
-        for name in ("scatter.js", "scatter.css"):
-            (Path(folder) / name).write_bytes((STATIC / name).read_bytes())
-        (Path(folder) / "index.html").write_text(PAGE % {"width": WIDTH, "height": HEIGHT})
+    with widget_page.site({"index.html": widget_page.page(SCRIPT, WIDTH, HEIGHT)}) as (_, url):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": WIDTH + 40, "height": HEIGHT + 400})
             page.set_default_timeout(120_000)
-            page.goto(f"http://127.0.0.1:{port}/index.html")
+            page.goto(f"{url}/index.html")
             wire = base64.b64encode(positions_to_bytes(np.asarray(positions).reshape(-1, 2)))
             page.evaluate("([p, t]) => window.start(p, t)", [wire.decode(), texts])
             box = page.locator("canvas.ew-canvas").bounding_box()
@@ -210,22 +193,6 @@ def _selected(page):
     """How many points the widget's status says are selected now (after the last lasso)."""
     status = page.locator(".ew-status").text_content()
     return int(status.split(" selected")[0].replace(",", "").split()[-1])
-
-
-class _serve:
-    """A static file server for ``folder`` on a free port, in a thread."""
-
-    def __init__(self, folder):
-        handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=folder)  # noqa: E731
-        http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self.server.server_port
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
 
 
 def main():
