@@ -193,14 +193,17 @@ def oracle(args):
     )
     print(f"{'data set':<14} {'random':>13}  {'probe doubt':>14}  {'probe errors':>14}")
     for name in args.datasets:
-        arms = {"random": [], "doubt": [], "errors": []}
-        for seed, t in tasks(name, range(args.seeds), args.rounds):
-            arms["random"].append(
-                np.mean(random_arm(t.y, t.start, t.rounds, seed, t.on_test, args.draws))
-            )
-            arms["doubt"].append(np.mean(probe_arm(t, seed, errors=False)))
-            arms["errors"].append(np.mean(probe_arm(t, seed, errors=True)))
-        random, doubtful, errors = (np.array(arms[k]) for k in ("random", "doubt", "errors"))
+        scores = np.array(
+            [
+                [
+                    np.mean(random_arm(t.y, t.start, t.rounds, seed, t.on_test, args.draws)),
+                    np.mean(probe_arm(t, seed, errors=False)),
+                    np.mean(probe_arm(t, seed, errors=True)),
+                ]
+                for seed, t in tasks(name, range(args.seeds), args.rounds)
+            ]
+        )
+        random, doubtful, errors = scores.T
         print(
             f"{name:<14} {mean_se(random):>13}  {mean_se(doubtful - random, '+'):>14}  "
             f"{mean_se(errors - random, '+'):>14}",

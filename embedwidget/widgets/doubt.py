@@ -35,8 +35,8 @@ wrong is not what makes a point worth labelling. Twenty of the points the probe 
 misclassifies, picked by an oracle that knows every label, teach it less than twenty
 random ones (-0.036 to -0.068 macro-F1 on the three sets, 10 seeds): near and past the
 border sit ambiguous texts and texts their words contradict (glowing reviews scored
-below "great"). On data-quality random picks already
-score above a probe trained on the whole pool.
+below "great"). On data-quality random picks already score about as well as a probe
+trained on the whole pool.
 """
 
 from __future__ import annotations
