@@ -15,6 +15,30 @@ from embedwidget.finetune._base import LabelledTunerMixin, Rows, TorchHeadMixin,
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
 
 
+def activate_(z, activation):
+    """``activation`` applied to the float32 tensor ``z`` in place; returns ``z``.
+
+    On the CPU, sigmoid and tanh are NumPy's: torch's float32 kernels rounded the same
+    number one unit in the last place apart depending on where it sat in the tensor, so a
+    row's tuned embedding changed with the order and the company of the rows it was
+    transformed with (scikit-learn's order-invariance check failed about one run in three).
+    NumPy's SIMD loops run the same code for every element, remainder included, and the
+    division and addition around its ``exp`` are correctly rounded.
+    """
+    if activation == "relu":
+        z.clamp_(min=0)
+    elif activation in ("sigmoid", "tanh") and z.device.type != "cpu":
+        z.sigmoid_() if activation == "sigmoid" else z.tanh_()
+    elif activation == "tanh":
+        np.tanh(z.numpy(), out=z.numpy())
+    elif activation == "sigmoid":
+        a = z.numpy()
+        with np.errstate(over="ignore"):  # exp(-z) overflows to inf for z << 0: 1 / inf = 0
+            np.exp(np.negative(a, out=a), out=a)
+        np.reciprocal(np.add(a, 1, out=a), out=a)
+    return z
+
+
 class _Head(FlatTwoLayer):
     """input -> activation(x @ W1 + b1) -> @ W2 + b2 -> logits, with its gradient written by hand.
 
@@ -46,14 +70,7 @@ class _Head(FlatTwoLayer):
         """Hidden layer for rows ``x``, activation applied in place."""
         import torch
 
-        z = torch.addmm(self.b1, x, self.W1, out=out)
-        if self.activation == "relu":
-            z.clamp_(min=0)
-        elif self.activation == "tanh":
-            z.tanh_()
-        elif self.activation == "sigmoid":
-            z.sigmoid_()
-        return z
+        return activate_(torch.addmm(self.b1, x, self.W1, out=out), self.activation)
 
     def logits(self, x):
         import torch
@@ -289,8 +306,10 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         return self._map_rows(self._check_X(X), self._head.logits, len(self.classes_))
 
     def predict_proba(self, X):
-        """Class probabilities from the head, shape (n_samples, n_classes)."""
-        logits = self.decision_function(X)
+        """Class probabilities from the head, float64 array (n_samples, n_classes), as
+        scikit-learn's MLP returns them: near-certain points keep their doubt, which a
+        float32 softmax rounds to exactly 1."""
+        logits = self.decision_function(X).astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
