@@ -1,4 +1,5 @@
-"""Small helpers shared by the encoder and the finetuners: input checks and device choice."""
+"""Small helpers shared by the encoder, the finetuners and the sessions: input checks and
+device choice."""
 
 from __future__ import annotations
 
@@ -97,3 +98,46 @@ def transformers_bars_hidden(hide=True):
     finally:
         if hide:
             logging.enable_progress_bar()
+
+
+def check_embedding(X):
+    from sklearn.utils import check_array
+
+    if hasattr(X, "shape") and len(X.shape) != 2:
+        raise ValueError(f"X must be 2-D (n points, dim); got shape {tuple(X.shape)}.")
+    X = check_array(X, dtype=(np.float32, np.float64), input_name="X")
+    if len(X) > np.iinfo(np.uint32).max:
+        raise ValueError(f"X has {len(X)} points; at most 2**32 - 1 can be drawn.")
+    return X
+
+
+def check_encoder(encoder):
+    if encoder is None:
+        return None
+    if isinstance(encoder, type):
+        raise TypeError(f"encoder must be an instance, like {encoder.__name__}(), not the class.")
+    if not callable(getattr(encoder, "transform", None)):
+        raise TypeError(
+            f"encoder must have transform(list_of_str); {type(encoder).__name__} has none."
+        )
+    return encoder
+
+
+def check_length(values, n, name):
+    if len(values) != n:
+        raise ValueError(f"{name} has {len(values)} entries but X has {n} points.")
+    return values
+
+
+def check_indices(indices, n, name):
+    array = np.asarray(indices)
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.size == 0:
+        return array.astype(np.int64).reshape(0)
+    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must be point indices (ints); got {indices!r:.80}.")
+    if array.min() < 0 or array.max() >= n:
+        bad = int(array.min() if array.min() < 0 else array.max())
+        raise ValueError(f"{name} holds index {bad}, outside 0..{n - 1} for {n} points.")
+    return array.astype(np.int64)

@@ -10,7 +10,13 @@ import anywidget
 import numpy as np
 import traitlets
 
-from embedwidget._utils import check_texts
+from embedwidget._utils import (
+    check_embedding,
+    check_encoder,
+    check_indices,
+    check_length,
+    check_texts,
+)
 from embedwidget.projection import Projector, view_bounds
 from embedwidget.store import AnnotationStore
 from embedwidget.widgets.labels import Labels
@@ -96,15 +102,15 @@ class EmbeddingScatter(anywidget.AnyWidget):
     def __init__(
         self, X, texts=None, labels=None, store=None, *, height=480, encoder=None, **kwargs
     ):
-        X = _check_embedding(X)
+        X = check_embedding(X)
         n = len(X)
         self._n = n
         self._X_given = X
-        self.encoder = _check_encoder(encoder)
+        self.encoder = check_encoder(encoder)
         self._index = None  # nearest neighbours in the drawn embedding, made when first asked
         self._lock = threading.RLock()
         self._text_list = (
-            None if texts is None else _check_length(check_texts(texts, "texts"), n, "texts")
+            None if texts is None else check_length(check_texts(texts, "texts"), n, "texts")
         )
         self.store = _open_store(store)
         _check_store_fits(self.store, n)
@@ -133,7 +139,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         The picture moves to it in an animation; a PCA picture is turned to line up with
         the one before, so only real changes show.
         """
-        X = _check_embedding(X)
+        X = check_embedding(X)
         if len(X) != self._n:
             raise ValueError(f"X has {len(X)} points but the widget shows {self._n}.")
         self._show(X)
@@ -150,7 +156,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
     @traitlets.validate("selection")
     def _check_selection(self, proposal):
-        indices = _check_indices(proposal["value"], self._n, "selection")
+        indices = check_indices(proposal["value"], self._n, "selection")
         return indices.tolist()
 
     # -- actions: each one goes to the store first, then to the picture --------------------
@@ -160,7 +166,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
         ``label=None`` removes labels made here from those points. Undoable.
         """
-        indices = _check_indices(indices, self._n, "indices")
+        indices = check_indices(indices, self._n, "indices")
         with self._lock:
             self.store.label(indices, label)
             self._refresh()
@@ -171,8 +177,8 @@ class EmbeddingScatter(anywidget.AnyWidget):
         ``how="zip"`` pairs ``a[i]`` with ``b[i]``; ``"product"`` pairs every ``a`` with
         every ``b``; ``"auto"`` (the toolbar's rule) zips when both have the same size.
         """
-        a = _check_indices(a, self._n, "a")
-        b = _check_indices(b, self._n, "b")
+        a = check_indices(a, self._n, "a")
+        b = check_indices(b, self._n, "b")
         if how == "auto":
             how = "zip" if len(a) == len(b) else "product"
         if how == "product":
@@ -236,7 +242,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         """
         k = check_k(k)
         given = self.selection if indices is None else indices
-        given = _check_indices(given, self._n, "indices")
+        given = check_indices(given, self._n, "indices")
         if not len(given):
             raise ValueError("Select some points first: neighbours of what?")
         index = self._neighbour_index()
@@ -362,49 +368,6 @@ class EmbeddingScatter(anywidget.AnyWidget):
         if self._text_list is None:
             return [None] * len(index)
         return [self._text_list[i] for i in index]
-
-
-def _check_embedding(X):
-    from sklearn.utils import check_array
-
-    if hasattr(X, "shape") and len(X.shape) != 2:
-        raise ValueError(f"X must be 2-D (n points, dim); got shape {tuple(X.shape)}.")
-    X = check_array(X, dtype=(np.float32, np.float64), input_name="X")
-    if len(X) > np.iinfo(np.uint32).max:
-        raise ValueError(f"X has {len(X)} points; at most 2**32 - 1 can be drawn.")
-    return X
-
-
-def _check_encoder(encoder):
-    if encoder is None:
-        return None
-    if isinstance(encoder, type):
-        raise TypeError(f"encoder must be an instance, like {encoder.__name__}(), not the class.")
-    if not callable(getattr(encoder, "transform", None)):
-        raise TypeError(
-            f"encoder must have transform(list_of_str); {type(encoder).__name__} has none."
-        )
-    return encoder
-
-
-def _check_length(values, n, name):
-    if len(values) != n:
-        raise ValueError(f"{name} has {len(values)} entries but X has {n} points.")
-    return values
-
-
-def _check_indices(indices, n, name):
-    array = np.asarray(indices)
-    if array.ndim == 0:
-        array = array.reshape(1)
-    if array.size == 0:
-        return array.astype(np.int64).reshape(0)
-    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
-        raise TypeError(f"{name} must be point indices (ints); got {indices!r:.80}.")
-    if array.min() < 0 or array.max() >= n:
-        bad = int(array.min() if array.min() < 0 else array.max())
-        raise ValueError(f"{name} holds index {bad}, outside 0..{n - 1} for {n} points.")
-    return array.astype(np.int64)
 
 
 def _open_store(store):

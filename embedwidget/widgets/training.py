@@ -17,10 +17,11 @@ import numpy as np
 import traitlets
 from sklearn import config_context
 
+from embedwidget._utils import check_embedding, check_indices
 from embedwidget.projection import Projector
 from embedwidget.widgets.doubt import doubt, pick_doubtful
 from embedwidget.widgets.loop import FramePacer, TrainingLoop
-from embedwidget.widgets.scatter import EmbeddingScatter, _check_embedding, _check_indices
+from embedwidget.widgets.scatter import EmbeddingScatter
 from embedwidget.widgets.serializers import indices_from_bytes
 
 MAX_LOSSES = 300  # points of the loss curve kept for the widget
@@ -57,7 +58,7 @@ class _TrainingWidget(EmbeddingScatter):
         frame_chunk=256,
         **kwargs,
     ):
-        X = np.ascontiguousarray(_check_embedding(X), dtype=np.float32)
+        X = np.ascontiguousarray(check_embedding(X), dtype=np.float32)
         self._pacer = FramePacer(max_fps, max_bytes_per_second)
         if compare and X.shape[1] == 2:
             raise ValueError(
@@ -308,7 +309,7 @@ class _TrainingWidget(EmbeddingScatter):
             )
         if not self._is_fitted():
             raise ValueError("Train first (start() or fit()): the model cannot suggest yet.")
-        rows = _check_indices(self.selection if indices is None else indices, self._n, "indices")
+        rows = check_indices(self.selection if indices is None else indices, self._n, "indices")
         if not len(rows):
             raise ValueError("No points given: select some points to get suggestions for.")
         return rows
