@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 import benchdata
 import numpy as np
+import results
 import torch
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.metrics import f1_score, make_scorer
@@ -297,4 +298,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    with results.recording():
+        main()

@@ -31,6 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the Lab driver
+import results  # noqa: E402 - records the printed figures in RESULTS.md
 import scatter  # noqa: E402 - installs the kernel-like comm that counts and encodes messages
 
 
@@ -236,4 +237,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    with results.recording():
+        main()
