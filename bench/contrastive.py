@@ -33,6 +33,7 @@ import warnings
 
 import benchdata
 import numpy as np
+import results
 import torch
 from feedforward import heldout_scores, split
 
@@ -495,26 +496,27 @@ if __name__ == "__main__":
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    run = [args.only] if args.only else ["speed", "guide", "heldout", "sbert"]
-    if "speed" in run:
-        speed()
-    if "guide" in run:
-        guide_figure()
-    if "heldout" in run:
-        heldout(range(args.seeds), n_train=args.labels)
-    if "sweep" in run:
-        heldout(range(100, 100 + args.seeds), SWEEP, embetter=False, n_train=args.labels)
-    if "scale" in run:
-        heldout(range(100, 100 + args.seeds), SCALE, embetter=False, n_train=args.labels)
-    sbert_seeds = range(args.sbert_seed_start, args.sbert_seed_start + args.sbert_seeds)
-    if "sbert" in run:
-        sbert(sbert_seeds, SBERT_SETTINGS)
-    if "sbert-screen" in run:
-        screen = list(SBERT_SCREEN.items())
-        if args.sbert_settings:
-            screen = [screen[int(i)] for i in args.sbert_settings.split(",")]
-        sbert(sbert_seeds, dict(screen), also_full=True)
-    if "setfit" in run:
-        setfit_side_by_side(args.sbert_seeds, args.setfit_lr)
-    if "setfit-defaults" in run:
-        setfit_defaults(sbert_seeds, args.data)
+    with results.recording():
+        run = [args.only] if args.only else ["speed", "guide", "heldout", "sbert"]
+        if "speed" in run:
+            speed()
+        if "guide" in run:
+            guide_figure()
+        if "heldout" in run:
+            heldout(range(args.seeds), n_train=args.labels)
+        if "sweep" in run:
+            heldout(range(100, 100 + args.seeds), SWEEP, embetter=False, n_train=args.labels)
+        if "scale" in run:
+            heldout(range(100, 100 + args.seeds), SCALE, embetter=False, n_train=args.labels)
+        sbert_seeds = range(args.sbert_seed_start, args.sbert_seed_start + args.sbert_seeds)
+        if "sbert" in run:
+            sbert(sbert_seeds, SBERT_SETTINGS)
+        if "sbert-screen" in run:
+            screen = list(SBERT_SCREEN.items())
+            if args.sbert_settings:
+                screen = [screen[int(i)] for i in args.sbert_settings.split(",")]
+            sbert(sbert_seeds, dict(screen), also_full=True)
+        if "setfit" in run:
+            setfit_side_by_side(args.sbert_seeds, args.setfit_lr)
+        if "setfit-defaults" in run:
+            setfit_defaults(sbert_seeds, args.data)

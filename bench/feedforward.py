@@ -19,6 +19,7 @@ import warnings
 
 import benchdata
 import numpy as np
+import results
 import torch
 
 from embedwidget.finetune import FeedForwardTuner
@@ -156,7 +157,8 @@ if __name__ == "__main__":
     parser.add_argument("--threads", type=int, default=1, help="torch threads for both libraries")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    if args.only != "quality":
-        speed()
-    if args.only != "speed":
-        quality(args.seeds, SWEEP if args.sweep else DEFAULTS)
+    with results.recording():
+        if args.only != "quality":
+            speed()
+        if args.only != "speed":
+            quality(args.seeds, SWEEP if args.sweep else DEFAULTS)

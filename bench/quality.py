@@ -28,6 +28,7 @@ import warnings
 
 import benchdata
 import numpy as np
+import results
 import torch
 from feedforward import split
 
@@ -223,8 +224,9 @@ if __name__ == "__main__":
     args = parser.parse_args()
     torch.set_num_threads(1)
     first = args.first_seed if args.first_seed is not None else 100 if args.variants else 0
-    for kind in OURS if args.kind == "both" else [args.kind]:
-        variants = VARIANTS[kind] if args.variants else {}
-        variants |= {k: json.loads(v) for k, v in (t.rsplit("=", 1) for t in args.tries)}
-        baselines = () if args.raw_only else ("NCA", "embetter")
-        run(kind, range(first, first + args.seeds), variants, args.labels, baselines)
+    with results.recording():
+        for kind in OURS if args.kind == "both" else [args.kind]:
+            variants = VARIANTS[kind] if args.variants else {}
+            variants |= {k: json.loads(v) for k, v in (t.rsplit("=", 1) for t in args.tries)}
+            baselines = () if args.raw_only else ("NCA", "embetter")
+            run(kind, range(first, first + args.seeds), variants, args.labels, baselines)
