@@ -100,6 +100,21 @@ def transformers_bars_hidden(hide=True):
             logging.enable_progress_bar()
 
 
+@contextlib.contextmanager
+def quiet(model):
+    """No progress bars from ``model`` for the block (its ``show_progress_bar`` set to
+    False, then put back): a training session shows its own progress, and a notebook
+    bar is a widget, which must not be made from a training thread."""
+    if not hasattr(model, "show_progress_bar"):
+        yield
+        return
+    saved, model.show_progress_bar = model.show_progress_bar, False
+    try:
+        yield
+    finally:
+        model.show_progress_bar = saved
+
+
 def check_embedding(X):
     from sklearn.utils import check_array
 
