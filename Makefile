@@ -4,7 +4,7 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-EXTRAS := demo,dev
+EXTRAS := demo,dev,sbert
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 export HF_HUB_OFFLINE := 1
