@@ -214,26 +214,43 @@ class AnnotationStore:
             )
         return action
 
-    def undo(self):
-        """Remove the latest action entirely.
+    def undo(self, action=None):
+        """Remove an action entirely: ``action`` (an id that ``label``, ``label_each`` or
+        ``add_pairs`` returned), or the latest one when None.
 
         Returns
         -------
         dict or None
-            ``{"id": int, "kind": "label" or "pairs", "indices": ndarray}`` with every point
-            the action touched, or ``None`` when there is nothing to undo.
+            ``{"id": int, "kind": "label" or "pairs", "indices": ndarray, "time": float}``
+            with every point the action touched, or ``None`` when there is nothing to undo
+            (no action, or ``action`` is gone already, say undone by another widget).
         """
         with self._write() as conn:
-            row = conn.execute("SELECT id, kind FROM actions ORDER BY id DESC LIMIT 1").fetchone()
+            if action is None:
+                row = conn.execute(
+                    "SELECT id, kind, time FROM actions ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT id, kind, time FROM actions WHERE id = ?", (int(action),)
+                ).fetchone()
             if row is None:
                 return None
-            action, kind = row
+            action, kind, when = row
             table, columns = _TOUCHED[kind]
             rows = conn.execute(f"SELECT {columns} FROM {table} WHERE action = ?", (action,))
             points = np.unique(np.array(rows.fetchall(), dtype=np.int64))
             conn.execute(f"DELETE FROM {table} WHERE action = ?", (action,))
             conn.execute("DELETE FROM actions WHERE id = ?", (action,))
-        return {"id": action, "kind": kind, "indices": points}
+        return {"id": action, "kind": kind, "indices": points, "time": when}
+
+    def version(self):
+        """A value that changes whenever any writer (this store, another store on the same
+        file, another process) adds or undoes an action: cheap enough to ask every step.
+        Action ids only grow (SQLite's AUTOINCREMENT never reuses one), so the latest id
+        and the number of actions together tell every change apart."""
+        with self._lock:
+            return self._conn.execute("SELECT MAX(id), COUNT(*) FROM actions").fetchone()
 
     def current_labels(self):
         """The label each point holds now.

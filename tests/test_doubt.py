@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from embedwidget.widgets.doubt import doubt, pick_doubtful
+from embedwidget.session.doubt import doubt, pick_doubtful
 
 
 def three_classes(n=2000, seed=0):

@@ -11,7 +11,7 @@ from comm.base_comm import BaseComm
 
 from embedwidget import TunerWidget
 from embedwidget.finetune import FeedForwardTuner
-from embedwidget.widgets.loop import FramePacer
+from embedwidget.session.frames import FramePacer
 
 
 class CountingComm(BaseComm):

@@ -8,8 +8,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from embedwidget import EmbeddingScatter, LearnerWidget, TunerWidget
 from embedwidget.finetune import ContrastiveLearner, FeedForwardTuner
-from embedwidget.widgets.labels import Labels
-from embedwidget.widgets.neighbours import CosineIndex
+from embedwidget.session.labels import Labels
+from embedwidget.session.neighbours import CosineIndex
 from embedwidget.widgets.serializers import indices_to_bytes
 
 FRUIT = ["apple pie", "ripe banana", "apple juice", "banana bread", "green apple"]

@@ -55,7 +55,7 @@ def check_tuner_live(widget):
     widget.fit(1)
     assert type(widget.model).calls[-1] == 6  # ...are in the next partial_fit
     widget.start()
-    loop_thread = widget._loop._thread
+    loop_thread = widget.session.loop._thread
     widget.close()
     assert not loop_thread.is_alive()
 
@@ -78,11 +78,11 @@ def test_array_tuners_train_live(encoded, make):
 
 @pytest.mark.slow
 def test_sbert_tuner_trains_live_on_the_texts(encoded, monkeypatch):
-    from embedwidget.widgets import training
+    from embedwidget.session import frames as training
 
     tuner = recording(SbertTuner)(n_pos=1, n_neg=1, batch_size=4, random_state=0)
     w = TunerWidget(tuner, encoded, texts=TEXTS, y=first_labels(), frame_chunk=5)
-    assert w._takes_texts and not w.can_predict
+    assert w.session.takes_texts and not w.can_predict
     monkeypatch.setattr(training, "PREVIEW_SECONDS", 0.0)  # a preview after every chunk
     drawn = []
     w.observe(lambda change: drawn.append(w.positions.copy()), "_positions")
@@ -92,8 +92,8 @@ def test_sbert_tuner_trains_live_on_the_texts(encoded, monkeypatch):
     w.reset()
     check_tuner_live(w)
     # the picture is the finetuned model's encoding of the texts, not the given X
-    assert w._embedding.shape == encoded.shape
-    assert not np.allclose(w._embedding, encoded, atol=1e-3)
+    assert w.session.embedding.shape == encoded.shape
+    assert not np.allclose(w.session.embedding, encoded, atol=1e-3)
     assert w.status == ""  # the encoding progress is cleared once the frame is drawn
 
 
@@ -108,7 +108,7 @@ def check_learner_live(widget):
     widget.reset()
     assert widget.step == 0 and np.allclose(widget.positions, start, atol=1e-6)
     widget.start()
-    loop_thread = widget._loop._thread
+    loop_thread = widget.session.loop._thread
     widget.close()
     assert not loop_thread.is_alive()
 
@@ -150,7 +150,7 @@ def test_an_output_width_that_changes_between_steps_is_a_clear_error(encoded):
 
 
 def test_a_preview_places_texts_not_yet_encoded_by_a_map_fitted_on_those_that_are():
-    from embedwidget.widgets.training import _preview
+    from embedwidget.session.frames import preview as _preview
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2000, 16)).astype(np.float32)

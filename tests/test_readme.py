@@ -31,5 +31,5 @@ def test_every_snippet_runs_in_order(tmp_path, monkeypatch):
     widget.stop()
     assert widget.step >= 3 and widget.error == ""
     # the chunked, memory-mapped encoding gives the vectors the widgets were shown
-    assert np.allclose(np.asarray(namespace["X"]), widget._X, atol=1e-5)
+    assert np.allclose(np.asarray(namespace["X"]), widget.session.X, atol=1e-5)
     assert (tmp_path / "labels.db").exists() and (tmp_path / "vectors.npy").exists()

@@ -106,7 +106,7 @@ def test_codes_take_a_byte_up_to_255_labels_and_two_beyond(X):
     w = EmbeddingScatter(np.zeros((600, 2), np.float32))
     for k in range(255):
         w.store.label([k], f"label {k}")
-    w._refresh()
+    w.session.sync()
     assert len(w.label_names) == 255 and len(w._codes) == 600
     assert codes(w)[254] == 255 and codes(w)[300] == 0
     w.label([300], "one more")

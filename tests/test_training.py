@@ -158,7 +158,7 @@ def test_background_steps_are_paced_and_fit_is_not(X):
 def test_closing_the_widget_stops_training(X):
     w = TunerWidget(tuner(), X, y=few_labels())
     w.start()
-    thread = w._loop._thread
+    thread = w.session.loop._thread
     w.close()
     assert not thread.is_alive()
 

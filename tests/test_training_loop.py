@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import SGDClassifier
 
-from embedwidget.widgets.loop import TrainingLoop
+from embedwidget.session.trainer import TrainingLoop
 
 X = np.random.default_rng(0).normal(size=(40, 3))
 Y = (X[:, 0] > 0).astype(int)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
-import threading
 
 import anywidget
 import numpy as np
 import traitlets
 
-from embedwidget._utils import (
-    check_embedding,
-    check_encoder,
-    check_indices,
-    check_length,
-    check_texts,
-)
-from embedwidget.projection import Projector, view_bounds
-from embedwidget.store import AnnotationStore
-from embedwidget.widgets.labels import Labels
-from embedwidget.widgets.neighbours import CosineIndex, check_k
+from embedwidget._utils import check_embedding, check_indices
+from embedwidget.session import AnnotationSession
+from embedwidget.session.training import describe
 from embedwidget.widgets.serializers import (
     codes_to_bytes,
     indices_from_bytes,
@@ -43,6 +33,9 @@ class IndexList(traitlets.List):
 class EmbeddingScatter(anywidget.AnyWidget):
     """A 2-D picture of an embedding where a person selects, labels and pairs points.
 
+    The widget adapts an ``AnnotationSession`` (``.session``) to synced traits and the
+    browser's requests; every method here is the session's.
+
     Hover shows a point's text; the search box highlights matching texts; click,
     Shift-click and lasso (the Lasso button or ``L``, or Shift-drag) select. The toolbar
     labels the selection (keys 1-9 pick the n-th label), pairs two selections as similar
@@ -60,7 +53,9 @@ class EmbeddingScatter(anywidget.AnyWidget):
         Labels made in the widget override these and are the ones kept in the store.
     store : str, os.PathLike, AnnotationStore or None, default=None
         Where labels and pairs made here are kept: ``None`` for memory, a file name for
-        a SQLite file that a later widget (after a kernel restart) reads back.
+        a SQLite file that a later widget (after a kernel restart) reads back. Several
+        widgets, notebooks or processes may share one file: each shows the others'
+        labels and pairs within about a second.
     height : int, default=480
         Height of the picture in pixels.
     encoder : object with ``transform(list_of_str)``, optional
@@ -99,37 +94,82 @@ class EmbeddingScatter(anywidget.AnyWidget):
     can_search_similar = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
 
+    # The browser's requests (js/protocol.js names them): request -> method(content, buffers).
+    _commands = {
+        "label": "_label_request",
+        "pairs": "_pairs_request",
+        "undo": "_undo_request",
+        "similar": "_similar_request",
+        "neighbours": "_neighbours_request",
+    }
+
     def __init__(
         self, X, texts=None, labels=None, store=None, *, height=480, encoder=None, **kwargs
     ):
-        X = check_embedding(X)
-        n = len(X)
-        self._n = n
-        self._X_given = X
-        self.encoder = check_encoder(encoder)
-        self._index = None  # nearest neighbours in the drawn embedding, made when first asked
-        self._lock = threading.RLock()
-        self._text_list = (
-            None if texts is None else check_length(check_texts(texts, "texts"), n, "texts")
-        )
-        self.store = _open_store(store)
-        _check_store_fits(self.store, n)
-        self._labels = Labels(labels, n, self.store)
-        self._projector = Projector(smoothing=0)
-        # Picture and labels are set before the widget opens its comm, so the browser's
-        # first render has all of them (no half-initialised first frame).
-        self._show(X)
-        self._refresh()
-        super().__init__(_texts=self._text_list or [], height=height, **kwargs)
-        self.set_trait("can_search_similar", encoder is not None)
+        session = AnnotationSession(X, texts, labels, store, encoder=encoder)
+        self._adopt(session, height=height, **kwargs)
+
+    def _adopt(self, session, **kwargs):
+        """Show ``session``: its picture and labels are set before the widget opens its
+        comm, so the browser's first render has all of them."""
+        self.session = session
+        self._lock = session.lock
+        self._on_positions()
+        self._on_labels()
+        super().__init__(_texts=session.texts or [], **kwargs)
+        self.set_trait("can_search_similar", session.encoder is not None)
+        session.subscribe(self._on_session)
         self.on_msg(self._on_msg)
+
+    @property
+    def store(self):
+        """The ``AnnotationStore`` the labels and pairs are kept in."""
+        return self.session.store
+
+    @property
+    def encoder(self):
+        return self.session.encoder
+
+    # -- from the session to the traits ----------------------------------------------------
+
+    def _on_session(self, what, detail):
+        handler = getattr(self, f"_on_{what}", None)
+        if handler is not None:
+            handler(detail) if what == "message" else handler()
+
+    def _on_positions(self):
+        # One thread at a time in hold_sync: ipywidgets' batching is not thread-safe.
+        with self._lock, self.hold_sync():
+            self._bounds = list(self.session.bounds)
+            self._positions = positions_to_bytes(self.session.positions)
+
+    def _on_labels(self):
+        session = self.session
+        with self._lock, self.hold_sync():
+            self.set_trait("label_names", session.labels.names())
+            self.set_trait("n_pairs", len(session.pairs[0]))
+            self._codes = codes_to_bytes(session.labels.codes, len(session.labels.vocab))
+
+    def _on_selection(self):
+        self.selection = self.session.selection.tolist()
+
+    def _on_message(self, message):
+        self.send({"type": "info", "message": message})
+
+    @traitlets.validate("selection")
+    def _check_selection(self, proposal):
+        return check_indices(proposal["value"], self.session.n, "selection").tolist()
+
+    @traitlets.observe("selection")
+    def _selection_to_session(self, change):
+        self.session.select(change["new"])
 
     # -- what the picture shows ------------------------------------------------------------
 
     @property
     def positions(self):
         """The (n, 2) float32 coordinates the picture shows now (read-only)."""
-        view = self._positions_array.view()
+        view = self.session.positions.view()
         view.flags.writeable = False
         return view
 
@@ -140,24 +180,9 @@ class EmbeddingScatter(anywidget.AnyWidget):
         the one before, so only real changes show.
         """
         X = check_embedding(X)
-        if len(X) != self._n:
-            raise ValueError(f"X has {len(X)} points but the widget shows {self._n}.")
-        self._show(X)
-
-    def _show(self, X):
-        positions = np.asarray(X, dtype=np.float32) if X.shape[1] == 2 else self._projector(X)
-        self._set_positions(positions, view_bounds(positions))
-
-    def _set_positions(self, positions, bounds):
-        self._positions_array = np.ascontiguousarray(positions, dtype=np.float32)
-        with self._lock, self.hold_sync():
-            self._bounds = list(bounds)
-            self._positions = positions_to_bytes(self._positions_array)
-
-    @traitlets.validate("selection")
-    def _check_selection(self, proposal):
-        indices = check_indices(proposal["value"], self._n, "selection")
-        return indices.tolist()
+        if len(X) != self.session.n:
+            raise ValueError(f"X has {len(X)} points but the widget shows {self.session.n}.")
+        self.session.show(X)
 
     # -- actions: each one goes to the store first, then to the picture --------------------
 
@@ -166,10 +191,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
         ``label=None`` removes labels made here from those points. Undoable.
         """
-        indices = check_indices(indices, self._n, "indices")
-        with self._lock:
-            self.store.label(indices, label)
-            self._refresh()
+        self.session.label(indices, label)
 
     def add_pairs(self, a, b, similar=True, how="auto"):
         """Pair the points of ``a`` with those of ``b`` as similar (or not). Undoable.
@@ -177,38 +199,16 @@ class EmbeddingScatter(anywidget.AnyWidget):
         ``how="zip"`` pairs ``a[i]`` with ``b[i]``; ``"product"`` pairs every ``a`` with
         every ``b``; ``"auto"`` (the toolbar's rule) zips when both have the same size.
         """
-        a = check_indices(a, self._n, "a")
-        b = check_indices(b, self._n, "b")
-        if how == "auto":
-            how = "zip" if len(a) == len(b) else "product"
-        if how == "product":
-            a, b = np.repeat(a, len(b)), np.tile(b, len(a))
-        elif how != "zip":
-            raise ValueError(f"how must be 'auto', 'zip' or 'product'; got {how!r}.")
-        with self._lock:
-            self.store.add_pairs(a, b, similar)
-            self._refresh()
+        self.session.add_pairs(a, b, similar, how)
 
     def undo(self):
-        """Take back the last label or pair action; returns what it touched, or None."""
-        with self._lock:
-            undone = self.store.undo()
-            self._refresh()
-        return undone
+        """Take back the last label or pair action made in this widget (with none made
+        here, the latest in the store); returns what it touched, or None."""
+        return self.session.undo()
 
     def current_labels(self):
         """A list with every point's label now (``None`` where unlabelled)."""
-        with self._lock:
-            return self._labels.as_list()
-
-    def _refresh(self):
-        """Recompute label codes and counts from the store and send them."""
-        with self._lock:
-            codes = self._labels.refresh().codes
-            with self.hold_sync():
-                self.set_trait("label_names", self._labels.names())
-                self.set_trait("n_pairs", len(self.store.pairs()[0]))
-                self._codes = codes_to_bytes(codes, len(self._labels.vocab))
+        return self.session.current_labels()
 
     # -- finding points by meaning --------------------------------------------------------------
 
@@ -218,20 +218,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         The query is encoded with the widget's ``encoder`` and compared (cosine) with every
         point of the embedding that is drawn. ``k`` is clamped to the number of points.
         """
-        if self.encoder is None:
-            raise ValueError(
-                "select_similar needs an encoder: pass encoder= (e.g. SentenceEncoder()) "
-                "when making the widget."
-            )
-        if not isinstance(query, str):
-            raise TypeError(f"query must be a str; got {type(query).__name__}.")
-        if not query.strip():
-            raise ValueError("query is empty: type some words to search for.")
-        k = check_k(k)
-        vector = self._query_vector(query)
-        chosen = self._neighbour_index().nearest(vector, k)
-        self.selection = chosen
-        return chosen
+        return self.session.select_similar(query, k)
 
     def select_neighbours(self, indices=None, k=20):
         """Add to the selection the ``k`` points nearest (cosine) to ``indices`` (default:
@@ -240,150 +227,70 @@ class EmbeddingScatter(anywidget.AnyWidget):
         Nearness is to the mean direction of the given points; points already given or
         selected are not added again. ``k`` is clamped to the points left.
         """
-        k = check_k(k)
-        given = self.selection if indices is None else indices
-        given = check_indices(given, self._n, "indices")
-        if not len(given):
-            raise ValueError("Select some points first: neighbours of what?")
-        index = self._neighbour_index()
-        current = np.asarray(self.selection, dtype=np.int64)
-        exclude = np.union1d(given, current)
-        added = index.nearest(index.centroid(given), k, exclude=exclude)
-        self.selection = np.concatenate([current, added])
-        return added
+        return self.session.select_neighbours(indices, k)
 
-    def _query_vector(self, query):
-        """The query in the drawn embedding's space."""
-        vector = self.encoder.transform([query])
-        if hasattr(vector, "toarray"):  # a scipy sparse row, as TfidfVectorizer gives
-            vector = vector.toarray()
-        vector = np.asarray(vector, dtype=np.float32)
-        width = self._X_given.shape[1]
-        if vector.ndim != 2 or vector.shape != (1, width):
-            raise ValueError(
-                f"The encoder turned the query into shape {vector.shape}, but X has {width} "
-                "columns: the encoder must map texts into X's space (the one that made X)."
-            )
-        return vector
-
-    def _drawn_embedding(self):
-        """The embedding the picture is drawn from (before its projection to 2-D)."""
-        return self._X_given
-
-    def _neighbour_index(self):
-        drawn = self._drawn_embedding()
-        if self._index is None or self._index.embedding is not drawn:
-            self._index = CosineIndex(drawn)
-        return self._index
+    # -- the browser's requests ----------------------------------------------------------------
 
     def _on_msg(self, _, content, buffers):
-        """Requests from the browser: label, pairs, undo. Errors go back to be shown."""
+        """One dispatcher for every request; whatever a request raises is shown in the
+        widget the same way."""
         try:
-            action = content.get("action")
-            if action == "label":
-                indices = indices_from_bytes(buffers[0] if buffers else None)
-                label = (
-                    self._labels.vocab[content["code"]]
-                    if "code" in content
-                    else self._labels.match(content["label"])
-                )
-                self.label(indices, label)
-            elif action == "pairs":
-                self.add_pairs(
-                    indices_from_bytes(buffers[0]),
-                    indices_from_bytes(buffers[1]),
-                    similar=bool(content["similar"]),
-                )
-            elif action == "undo":
-                if self.undo() is None:
-                    self.send({"type": "info", "message": "Nothing to undo."})
-            elif action == "similar":
-                chosen = self.select_similar(content.get("query", ""), int(content.get("k", 20)))
-                self._say(f'{len(chosen)} texts nearest in meaning to "{content["query"]}"')
-            elif action == "neighbours":
-                self.selection = indices_from_bytes(buffers[0] if buffers else None)
-                added = self.select_neighbours(k=int(content.get("k", 20)))
-                self._say(f"{len(added)} nearest points added to the selection")
-            else:
-                raise ValueError(f"Unknown request from the browser: {action!r}.")
-        except (ValueError, TypeError, IndexError, KeyError) as error:
-            self.send({"type": "error", "message": str(error)})
+            name = self._commands.get(content.get("action"))
+            if name is None:
+                raise ValueError(f"Unknown request from the browser: {content.get('action')!r}.")
+            getattr(self, name)(content, buffers)
+        except Exception as error:
+            self.send({"type": "error", "message": describe(error)})
 
-    def _say(self, message):
-        self.send({"type": "info", "message": message})
+    def _label_request(self, content, buffers):
+        labels = self.session.labels
+        label = (
+            labels.vocab[content["code"]] if "code" in content else labels.match(content["label"])
+        )
+        self.session.label(indices_from_bytes(buffers[0] if buffers else None), label)
+
+    def _pairs_request(self, content, buffers):
+        a, b = (indices_from_bytes(buffer) for buffer in buffers[:2])
+        self.session.add_pairs(a, b, similar=bool(content["similar"]))
+
+    def _undo_request(self, content, buffers):
+        undone = self.session.undo()
+        if undone is None:
+            self.session.say("Nothing to undo.")
+        elif not undone["mine"]:
+            what = "pairs" if undone["kind"] == "pairs" else "labels"
+            self.session.say(
+                f"Undid the latest action in the store, made before this widget opened or "
+                f"by another: {what} on {len(undone['indices'])} points."
+            )
+
+    def _similar_request(self, content, buffers):
+        chosen = self.session.select_similar(content.get("query", ""), int(content.get("k", 20)))
+        self.session.say(f'{len(chosen)} texts nearest in meaning to "{content["query"]}"')
+
+    def _neighbours_request(self, content, buffers):
+        self.session.select(indices_from_bytes(buffers[0] if buffers else None))
+        added = self.session.select_neighbours(k=int(content.get("k", 20)))
+        self.session.say(f"{len(added)} nearest points added to the selection")
 
     # -- exports ------------------------------------------------------------------------------
 
     def selection_frame(self):
         """The selected points as a DataFrame: index, text, label, x, y."""
-        return self._points_frame(np.asarray(self.selection, dtype=np.int64))
+        return self.session.selection_frame()
 
     def labels_frame(self):
         """Every labelled point: index, text, label, x, y and when it was labelled
         (``NaT`` for labels given up front)."""
-        import pandas as pd
-
-        with self._lock:
-            index = self._labels.labelled()[0]
-            frame = self._points_frame(index)
-            frame["time"] = pd.to_datetime(self._labels.times(index), unit="s", utc=True)
-        return frame
-
-    def _points_frame(self, index):
-        """Points ``index`` as a DataFrame: index, text, label, x, y."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            {
-                "index": index,
-                "text": self._texts_at(index),
-                "label": pd.Series(self._labels.at(index), dtype=object),
-                "x": self._positions_array[index, 0],
-                "y": self._positions_array[index, 1],
-            }
-        )
+        return self.session.labels_frame()
 
     def pairs_frame(self):
         """Every pair: index_a, index_b, text_a, text_b, similar, x/y of both, time."""
-        import pandas as pd
+        return self.session.pairs_frame()
 
-        a, b, similar, times = self.store.pairs()
-        p = self._positions_array
-        return pd.DataFrame(
-            {
-                "index_a": a,
-                "index_b": b,
-                "text_a": self._texts_at(a),
-                "text_b": self._texts_at(b),
-                "similar": similar,
-                "x_a": p[a, 0],
-                "y_a": p[a, 1],
-                "x_b": p[b, 0],
-                "y_b": p[b, 1],
-                "time": pd.to_datetime(times, unit="s", utc=True),
-            }
-        )
-
-    def _texts_at(self, index):
-        if self._text_list is None:
-            return [None] * len(index)
-        return [self._text_list[i] for i in index]
-
-
-def _open_store(store):
-    if isinstance(store, AnnotationStore):
-        return store
-    if store is None or isinstance(store, (str, os.PathLike)):
-        return AnnotationStore(store)
-    raise TypeError(
-        f"store must be None, a file name or an AnnotationStore; got {type(store).__name__}."
-    )
-
-
-def _check_store_fits(store, n):
-    largest = store.max_index()
-    if largest >= n:
-        raise ValueError(
-            f"The store {store.path or '(in memory)'} has annotations on point {largest}, "
-            f"but X has only {n} points: is it the store of another data set?"
-        )
+    def close(self):
+        """Close the widget (its views disappear) and stop watching the store."""
+        session = getattr(self, "session", None)  # None when __init__ refused its input
+        if session is not None:
+            session.close()
+        super().close()

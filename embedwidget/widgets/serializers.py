@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 MAX_POINTS = np.iinfo(np.uint32).max
-MAX_LABELS = np.iinfo(np.uint16).max - 1
 STEPS = np.iinfo(np.uint16).max  # a coordinate is lo + q / STEPS * (hi - lo), q in 0..STEPS
 HEADER_BYTES = 16
 
@@ -85,3 +84,8 @@ def _selection_from_json(value, widget):
 
 
 indices_serialization = {"to_json": _selection_to_json, "from_json": _selection_from_json}
+
+
+def doubt_to_bytes(doubt):
+    """Doubt in [0, 1] per point to uint8, 0 sure to 255 unsure."""
+    return np.round(np.asarray(doubt) * 255).astype(np.uint8).tobytes()

@@ -1,4 +1,4 @@
-"""The labels a widget holds: given up front, made by hand (in the store), as codes.
+"""The labels a session holds: given up front, made by hand (in the store), as codes.
 
 Kept sparse: the only arrays as long as the data set are the per-point codes (uint16,
 0 for unlabelled) and the codes of the labels given up front, so no step or click builds
@@ -11,7 +11,8 @@ import numbers
 
 import numpy as np
 
-from embedwidget.widgets.serializers import MAX_LABELS
+# Label codes travel as uint16 (0 for unlabelled), so this many names at most.
+MAX_LABELS = np.iinfo(np.uint16).max - 1
 
 
 class Labels:

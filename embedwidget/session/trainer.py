@@ -1,4 +1,4 @@
-"""The training loop of the training widgets, as plain Python: no widget, no Jupyter.
+"""The training loop of a training session: a thread that steps a model, no widget.
 
 A ``TrainingLoop`` owns a model and calls a step function on it, either here and now
 (``run``) or over and over in a background thread (``start``/``stop``), one step at a
@@ -187,54 +187,3 @@ def fresh_copy(model):
         return copy.deepcopy(model)
     except Exception:
         return None
-
-
-class FramePacer:
-    """When the next frame is due: at most ``max_fps`` frames a second, and at most
-    ``max_bytes_per_second`` bytes of frames a second, so a kernel far from its browser
-    (JupyterHub, a remote machine) is not asked to push more than its wire carries.
-
-    After a frame of ``b`` bytes, the next one waits ``max(1 / max_fps, b / budget)``
-    seconds: over any stretch of time the frames sent stay within the budget, but for the
-    one frame in flight.
-
-    Examples
-    --------
-    >>> pacer = FramePacer(max_fps=10, max_bytes_per_second=1_000_000)
-    >>> pacer.due(now=0.0)
-    True
-    >>> pacer.sent(4_000_000, now=0.0)  # a million points at 4 bytes each
-    >>> pacer.interval, pacer.held_back, pacer.due(now=3.9), pacer.due(now=4.0)
-    (4.0, True, False, True)
-    """
-
-    def __init__(self, max_fps=10, max_bytes_per_second=8_000_000):
-        if not (isinstance(max_fps, (int, float)) and max_fps > 0):
-            raise ValueError(f"max_fps must be > 0; got {max_fps!r}.")
-        budget = max_bytes_per_second
-        if budget is not None and not (isinstance(budget, (int, float)) and budget > 0):
-            raise ValueError(
-                f"max_bytes_per_second must be > 0 (bytes of frames a second) or None; "
-                f"got {budget!r}."
-            )
-        self.max_fps = max_fps
-        self.max_bytes_per_second = budget
-        self.interval = 1 / max_fps
-        self._next = float("-inf")
-
-    @property
-    def held_back(self):
-        """Whether the byte budget, not ``max_fps``, sets the pace now."""
-        return self.interval > 1 / self.max_fps * 1.0001
-
-    def due(self, now):
-        return now >= self._next
-
-    def sent(self, nbytes, now):
-        """Note a frame of ``nbytes`` sent at ``now`` (seconds, monotonic)."""
-        by_bytes = nbytes / self.max_bytes_per_second if self.max_bytes_per_second else 0.0
-        self.interval = max(1 / self.max_fps, by_bytes)
-        self._next = now + self.interval
-
-    def reset(self):
-        self._next = float("-inf")

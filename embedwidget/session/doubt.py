@@ -7,36 +7,7 @@ in the embedding, taking the shortlisted point nearest each centre: doubtful, ty
 of a region, and no two from the same region. ``bench/annotator.py`` measures it
 against random picks.
 
-What that bench shows (5 seeds, 20 picks a round from about 20 labels): a clear gain
-where there are many classes (ucla-courses, 20: about +0.035 macro-F1; bbc-news, 5:
-about +0.014) and none to speak of on the two-class sets (reviews, new-dataset,
-data-quality: within one standard error of random, data-quality slightly below).
-Variants screened on 8 seeds did no better on the mean over the data sets (all within
-+0.005 to +0.011 of random): a shortlist of 2n, 3n, 5n or 20n instead of 10n, the top
-n alone, entropy, spreading in the raw input embedding rather than the drawn one,
-favouring points predicted as the less-labelled class, density weighting, a quarter to
-all of the batch taken as k-means representatives of the whole pool, and doubt from a
-logistic regression on the raw embedding instead of the widget's model. Spreading in the
-raw embedding helped reviews, bbc-news and ucla-courses a little and hurt new-dataset
-and data-quality about as much, so the drawn embedding stays. A second round did no
-better either (means from -0.009 to +0.009): cluster-margin (the most doubtful point of
-each of the n most doubtful of 10n k-means clusters of the pool), BADGE (k-means++ in
-the gradient embedding), a shortlist or a whole batch drawn with probability growing
-with doubt, skipping the top n or taking doubt quantiles 0.5-0.9 (against the idea that
-the most doubtful points are mislabelled noise), and random picks while few labels exist.
-Cluster-margin and BADGE lifted the two-class sets a little and halved the gain on
-ucla-courses. A third round (8 seeds): a committee of seven logistic regressions on
-bootstraps of the labelled points, picking where they disagree (-0.016 and, spread in the
-raw embedding, -0.010), disagreement plus margin (-0.001), and the mean of this model's
-margin and a logistic regression's (+0.007).
-
-Why the two-class sets barely move (``bench/annotator.py --only oracle``): there, being
-wrong is not what makes a point worth labelling. Twenty of the points the probe itself
-misclassifies, picked by an oracle that knows every label, teach it less than twenty
-random ones (-0.036 to -0.068 macro-F1 on the three sets, 10 seeds): near and past the
-border sit ambiguous texts and texts their words contradict (glowing reviews scored
-below "great"). On data-quality random picks already score about as well as a probe
-trained on the whole pool.
+Its figures, and the variants screened that did no better, are in ``bench/RESULTS.md``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,449 @@
+"""A training session: an annotation session whose picture is a model's embedding, while
+the model trains on what the person labels or pairs.
+
+One training step is one ``partial_fit`` on everything labelled (or paired) so far, read
+from the store at the start of the step: a label made while a step runs, here or by
+another writer, is in the store, so the next step uses it, whatever the timing. Frames
+(embed, project, draw) are paced by a ``FramePacer``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from sklearn import config_context
+
+from embedwidget._utils import check_embedding, check_indices, quiet
+from embedwidget.session.annotate import AnnotationSession
+from embedwidget.session.doubt import doubt, pick_doubtful
+from embedwidget.session.frames import FramePacer, encode_texts, preview, transform_rows
+from embedwidget.session.trainer import TrainingLoop
+
+MAX_LOSSES = 300  # points of the loss curve kept for a person to see
+
+
+class TrainingSession(AnnotationSession):
+    """The training loop shared by the tuner and learner sessions.
+
+    Parameters
+    ----------
+    model : estimator with ``partial_fit`` and ``transform``
+    X, texts, labels, store, encoder : as in AnnotationSession
+    max_fps, max_steps_per_second, max_bytes_per_second, frame_chunk :
+        as in TunerWidget.
+
+    Attributes
+    ----------
+    steps : int
+        Training steps made since the start or the last ``reset``.
+    losses : list of float
+        The model's latest loss after each step (the last ``MAX_LOSSES``).
+    status, error : str
+        What the person is told about the training now; the error that stopped it.
+    embedding : ndarray or None
+        The model's embedding of every point, as of the last frame.
+    doubt : ndarray or None
+        Each point's doubt (0 sure, 1 unsure) as of the last frame, when ``show_doubt``.
+
+    Besides AnnotationSession's, subscribers hear "training" (steps, losses, status,
+    error or running changed).
+    """
+
+    def __init__(
+        self,
+        model,
+        X,
+        texts=None,
+        labels=None,
+        store=None,
+        *,
+        encoder=None,
+        max_fps=10,
+        max_steps_per_second=20,
+        max_bytes_per_second=8_000_000,
+        frame_chunk=256,
+    ):
+        check_model(model, self.role)
+        X = np.ascontiguousarray(check_embedding(X), dtype=np.float32)
+        self.pacer = FramePacer(max_fps, max_bytes_per_second)
+        self.takes_texts = takes_texts(model)
+        if self.takes_texts and texts is None:
+            raise ValueError(
+                f"{type(model).__name__} trains on texts (its scikit-learn tags say so): "
+                "pass texts=, one per row of X."
+            )
+        if not (isinstance(frame_chunk, int) and frame_chunk > 0):
+            raise ValueError(f"frame_chunk must be a positive int; got {frame_chunk!r}.")
+        self.frame_chunk = frame_chunk
+        self.loop = TrainingLoop(
+            model,
+            lambda loop: self.step(),
+            max_steps_per_second=max_steps_per_second,
+            on_running=self._set_running,
+            on_error=self._stopped_by,
+        )
+        self.steps = 0
+        self.losses = []
+        self.status = self.error = ""
+        self.embedding = None
+        self.doubt = None
+        self.show_doubt = False
+        self._frame_step = -1  # the step the last frame showed
+        self._encode_order = None  # the order texts are encoded in for a frame
+        # One projector for the starting picture and the live frames, so the first live
+        # frame is turned to line up with the starting picture.
+        super().__init__(X, texts, labels, store, encoder=encoder, smoothing=0.5)
+
+    role = "model"
+
+    @property
+    def model(self):
+        """The model being trained (a fresh copy after ``reset()``)."""
+        return self.loop.model
+
+    @property
+    def can_predict(self):
+        return hasattr(self.model, "predict_proba")
+
+    @property
+    def running(self):
+        """Whether the background thread trains (as it last told the session)."""
+        return self._running
+
+    _running = False
+
+    def _set_running(self, running):
+        self._running = running
+        self._tell("training")
+
+    # -- running --------------------------------------------------------------------------
+
+    def start(self):
+        """Train in a background thread until ``stop()``; returns at once."""
+        self.loop.start()
+
+    def stop(self):
+        """End background training after the step in progress; raises what it raised."""
+        try:
+            self.loop.stop()
+        finally:
+            self._tell("training")
+
+    def fit(self, steps=10):
+        """Run ``steps`` training steps here and now (blocking), then draw a frame."""
+        self.loop.run(steps)
+        if self._frame_step != self.steps:  # unless the last step just drew one
+            self.frame()
+
+    def reset(self):
+        """Stop, forget what the model learned, and draw the starting picture again."""
+        self.stop()
+        self.loop.reset()
+        with self.loop.lock:
+            with self.lock:
+                self.projector.reset()
+                self.steps = 0
+                self.losses = []
+                self.status = self.error = ""
+                self.doubt = self.embedding = None
+            self._tell("training")
+            self.show(self.X)
+
+    def close(self):
+        """Stop training (without raising what stopped it) and stop watching the store."""
+        self.loop.close()
+        super().close()
+
+    def _stopped_by(self, error):
+        """Shown to the person; raised by the next fit() or stop()."""
+        self.error = f"Training stopped: {describe(error)}"
+        self._tell("training")
+
+    def set_status(self, status):
+        if status != self.status:
+            self.status = status
+            self._tell("training")
+
+    # -- one step -----------------------------------------------------------------------
+
+    def step(self):
+        """One partial_fit on everything labelled so far, and a frame when one is due.
+        Returns False when there is not enough to train on."""
+        self.sync()
+        batch = self.batch()
+        if batch is None:
+            return False
+        with quiet(self.model):
+            self.partial_fit(*batch)
+        losses = getattr(self.model, "loss_curve_", None)
+        with self.lock:
+            self.steps += 1
+            if losses:
+                self.losses = [*self.losses, float(losses[-1])][-MAX_LOSSES:]
+            self.error = ""
+        self._tell("training")
+        if self.pacer.due(time.monotonic()):
+            self.frame()
+        return True
+
+    def batch(self):
+        """What the next step trains on, or None (with a status saying why)."""
+        raise NotImplementedError
+
+    def partial_fit(self, *batch):
+        raise NotImplementedError
+
+    # -- frames ---------------------------------------------------------------------------
+
+    def frame(self):
+        """Embed every point with the model as it is now, and draw it."""
+        if not self.is_fitted():
+            return
+        embedding = self.embed()
+        if embedding is None:  # given up: training was stopped while it was encoded
+            return
+        before = self.embedding
+        if before is not None and embedding.shape[1] != before.shape[1]:
+            raise ValueError(
+                f"{type(self.model).__name__}.transform gave {embedding.shape[1]} columns, "
+                f"after {before.shape[1]} in the frame before: its output width must stay "
+                "the same while it trains."
+            )
+        with self.lock:
+            self.embedding = embedding
+            self._frame_step = self.steps
+            self.doubt = self.doubt_of_all() if self.show_doubt and self.can_predict else None
+        self.draw(embedding)
+
+    def frame_sent(self, nbytes):
+        """Note that a frame of ``nbytes`` went to a browser: it sets the pace of the next
+        ones (and the status says so while the byte budget holds them back)."""
+        self.pacer.sent(nbytes, time.monotonic())
+
+    def embed(self):
+        """The model's embedding of every point, or None when training stopped first."""
+        if not self.takes_texts:
+            return transform_rows(self.model, self.X)
+        if self._encode_order is None:
+            self._encode_order = np.random.default_rng(0).permutation(self.n)
+        out = encode_texts(
+            self.model,
+            self.texts,
+            self._encode_order,
+            self.frame_chunk,
+            should_stop=self.loop.should_stop,
+            progress=lambda done: self.set_status(
+                f"encoding the picture: {done:,} of {self.n:,} texts"
+            ),
+            preview=lambda encoded, done: self.draw(preview(self.X, encoded, done)),
+        )
+        self.set_status("")
+        return out
+
+    def is_fitted(self):
+        return self.steps > 0 or fitted(self.model)
+
+    def drawn_embedding(self):
+        return self.X if self.embedding is None else self.embedding
+
+    def query_vector(self, query):
+        vector = super().query_vector(query)
+        if self.embedding is None:
+            return vector
+        with config_context(assume_finite=True):
+            return self.model.transform([query] if self.takes_texts else vector)
+
+    def model_input(self, rows):
+        """What the model takes for points ``rows``: rows of X, or their texts."""
+        if not self.takes_texts:
+            return self.X[rows]
+        if len(rows) == self.n and (rows == np.arange(self.n)).all():
+            return self.texts
+        return [self.texts[i] for i in rows]
+
+    # -- doubt and suggestions --------------------------------------------------------------
+
+    def proba_of_all(self):
+        return np.asarray(self.model.predict_proba(self.model_input(np.arange(self.n))))
+
+    def doubt_of_all(self):
+        """1 where the model cannot tell the classes apart, 0 where it is sure."""
+        return doubt(self.proba_of_all())
+
+    def update_doubt(self):
+        """Compute the doubt now (say, when a person asks to colour by it)."""
+        if self.can_predict and self.is_fitted():
+            with self.lock:
+                self.doubt = self.doubt_of_all()
+            self._tell("doubt")
+
+    def select_doubtful(self, n=20):
+        """Select the ``n`` unlabelled points the model is least sure of; returns them."""
+        if not self.can_predict:
+            raise TypeError(f"{type(self.model).__name__} has no predict_proba to measure doubt.")
+        if not self.is_fitted():
+            raise ValueError("Train first (start() or fit()): the model cannot predict yet.")
+        unlabelled = self.labels.unlabelled()
+        chosen = pick_doubtful(self.proba_of_all(), unlabelled, n, embedding=self.drawn_embedding())
+        return self.select(chosen)
+
+    def suggestions(self, indices=None):
+        """The model's label for each point of ``indices`` (default: the selection):
+        a DataFrame with index, text, label (now), suggestion and confidence."""
+        import pandas as pd
+
+        indices = self._suggestion_rows(indices)
+        proba = np.asarray(self.model.predict_proba(self.model_input(indices)))
+        best = proba.argmax(axis=1)
+        classes = [self.labels.match(str(c)) for c in np.asarray(self.model.classes_).tolist()]
+        return pd.DataFrame(
+            {
+                "index": indices,
+                "text": self.texts_at(indices),
+                "label": pd.Series(self.labels.at(indices), dtype=object),
+                "suggestion": pd.Series([classes[c] for c in best.tolist()], dtype=object),
+                "confidence": proba[np.arange(len(indices)), best],
+            }
+        )
+
+    def accept_suggestions(self, indices=None):
+        """Label every point of ``indices`` (default: the selection) with the model's
+        suggestion, as one undoable action; returns the suggestions it accepted."""
+        frame = self.suggestions(indices)
+        self.label_each(frame["index"].to_numpy(), frame["suggestion"].tolist())
+        return frame
+
+    def _suggestion_rows(self, indices):
+        if not self.can_predict:
+            raise TypeError(
+                f"{type(self.model).__name__} has no predict_proba, so it suggests no labels."
+            )
+        if not self.is_fitted():
+            raise ValueError("Train first (start() or fit()): the model cannot suggest yet.")
+        rows = check_indices(self.selection if indices is None else indices, self.n, "indices")
+        if not len(rows):
+            raise ValueError("No points given: select some points to get suggestions for.")
+        return rows
+
+
+class TunerSession(TrainingSession):
+    """A training session whose model trains on labels: every step is one
+    ``tuner.partial_fit`` on every labelled point, given up front or in the store."""
+
+    role = "tuner"
+
+    def batch(self):
+        with self.lock:
+            rows, y = self.labels.labelled()
+        if len(set(y.tolist())) < 2:
+            self.set_status("Label points of at least two classes to start training.")
+            return None
+        self.set_status(self.pacer.note)
+        return rows, y
+
+    def partial_fit(self, rows, y):
+        y = uniform_labels(y)
+        if self.loop.restart_if_new(y):
+            self.say("A new label: the model starts over.")
+        self.model.partial_fit(self.model_input(rows), y)
+
+
+class LearnerSession(TrainingSession):
+    """A training session whose model trains on pairs: every step is one
+    ``learner.partial_fit(X[a], X[b], similar)`` on the given pairs and those in the store.
+
+    ``pairs`` : (a, b, similar) index arrays to train on from the start.
+    """
+
+    role = "learner"
+
+    def __init__(self, learner, X, texts=None, pairs=None, store=None, **kwargs):
+        super().__init__(learner, X, texts=texts, store=store, **kwargs)
+        self.given_pairs = check_pairs(pairs, self.n)
+
+    def batch(self):
+        a, b, similar, _ = self.pairs
+        ga, gb, gs = self.given_pairs
+        a, b, similar = np.r_[ga, a], np.r_[gb, b], np.r_[gs, similar].astype(np.float32)
+        if not len(a):
+            self.set_status("Make some pairs (Set side A, then Similar) to train.")
+            return None
+        self.set_status(self.pacer.note)
+        return a, b, similar
+
+    def partial_fit(self, a, b, similar):
+        self.model.partial_fit(self.model_input(a), self.model_input(b), similar)
+
+
+def describe(error):
+    """An error as a person reads it: our ValueErrors and TypeErrors are written for
+    people; anything else keeps its type's name."""
+    if type(error) in (ValueError, TypeError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def check_model(model, role):
+    if isinstance(model, type):
+        raise TypeError(f"{role} must be an instance, like {model.__name__}(), not the class.")
+    for method in ("partial_fit", "transform"):
+        if not callable(getattr(model, method, None)):
+            raise TypeError(
+                f"{role} must have partial_fit and transform; {type(model).__name__} "
+                f"has no {method}."
+            )
+
+
+def takes_texts(model):
+    """Whether ``model`` takes texts rather than arrays, by its scikit-learn tags."""
+    from sklearn.utils import get_tags
+
+    try:
+        tags = get_tags(model)
+    except AttributeError:  # not a scikit-learn estimator, and no tags of its own
+        return False
+    return bool(tags.input_tags.string) and not tags.input_tags.two_d_array
+
+
+def check_pairs(pairs, n):
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32))
+    if pairs is None:
+        return empty
+    try:
+        a, b, similar = (np.asarray(part) for part in pairs)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "pairs must be (a, b, similar): two index arrays and the targets."
+        ) from None
+    if not (len(a) == len(b) == len(similar)):
+        raise ValueError(
+            f"pairs have {len(a)}, {len(b)} and {len(similar)} entries; need one length."
+        )
+    for name, part in (("a", a), ("b", b)):
+        if len(part) and (
+            not np.issubdtype(part.dtype, np.integer) or part.min() < 0 or part.max() >= n
+        ):
+            raise ValueError(f"pairs' {name} must be point indices in 0..{n - 1}.")
+    similar = similar.astype(np.float32)
+    if len(similar) and not ((similar >= 0) & (similar <= 1)).all():
+        raise ValueError("pairs' similar must be in [0, 1] (1 similar, 0 dissimilar).")
+    return a.astype(np.int64), b.astype(np.int64), similar
+
+
+def uniform_labels(y):
+    """Labels as one numpy type (all int or all str), as estimators expect."""
+    values = y.tolist()
+    if all(isinstance(v, int) for v in values):
+        return np.array(values, dtype=np.int64)
+    return np.array([str(v) for v in values])
+
+
+def fitted(model):
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(model)
+    except Exception:
+        return False
+    return True
