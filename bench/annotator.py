@@ -5,12 +5,13 @@
 
 Quality. Per data set and seed: a stratified quarter of the points is held out; the
 rest is the pool the annotator labels from, starting with a few labels per class
-(about 20 in all, at least 2 a class). Then rounds of: train the widget's tuner as the
-widget does (``TunerWidget.fit(steps)``, one partial_fit on everything labelled a step),
-press "Select 20 doubtful" (``select_doubtful(20)``), and reveal those points' labels
-(``label``). Rounds stop at ``--rounds`` or when half the pool is labelled. The random
-arm starts from the same labels and takes 20 unlabelled points at random a round
-(averaged over ``--draws`` draws, to measure chance with less noise).
+(about 20 in all, at least 2 a class). Then rounds of: train the tuner as the widget
+does, through the session behind it, with no widget (``TunerSession.fit(steps)``, one
+partial_fit on everything labelled a step), press "Select 20 doubtful"
+(``select_doubtful(20)``), and reveal those points' labels (``label``). Rounds stop at
+``--rounds`` or when half the pool is labelled. The random arm starts from the same
+labels and takes 20 unlabelled points at random a round (averaged over ``--draws``
+draws, to measure chance with less noise).
 
 After every round a logistic regression (C chosen by 3-fold cross-validation, on
 macro-F1) is trained on the labelled points' raw embedding and scored on the held-out
@@ -45,9 +46,9 @@ from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from embedwidget import TunerWidget
 from embedwidget.finetune import FeedForwardTuner
-from embedwidget.widgets.doubt import doubt, pick_doubtful
+from embedwidget.session import TunerSession
+from embedwidget.session.doubt import doubt, pick_doubtful
 
 BATCH = 20  # what the toolbar's button asks for
 
@@ -94,7 +95,7 @@ def doubtful_arm(X, y, start, rounds, steps, seed, on_test):
     tuner = FeedForwardTuner(random_state=seed, device="cpu")
     known = np.full(len(y), None, dtype=object)
     known[start] = [_plain(label) for label in y[start]]
-    w = TunerWidget(tuner, X, y=known.tolist())
+    w = TunerSession(tuner, X, labels=known.tolist())
     labelled, scores = list(start), []
     for _ in range(rounds):
         w.fit(steps)

@@ -57,9 +57,9 @@ def python_side(n, d, hidden, repeats):
     widget.fit(steps=2)  # warm up: first fit, first frame
     steps = []
     for _ in range(repeats):
-        widget._pacer.reset()  # a frame is due at every step here
+        widget.session.pacer.reset()  # a frame is due at every step here
         start = time.perf_counter()
-        widget._step()
+        widget.session.step()
         steps.append(time.perf_counter() - start)
     W1 = torch.from_numpy(np.random.default_rng(1).normal(size=(d, hidden)).astype(np.float32))
     Xt = torch.from_numpy(X)
