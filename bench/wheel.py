@@ -53,12 +53,12 @@ print(embedwidget.__version__, embedwidget.__file__.startswith(sys.prefix), size
 
 
 def run(*command, cwd=None):
-    """Run ``command``; its output, or an error with the output's tail."""
+    """Run ``command``; its output and error output, or an error with their tail."""
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if done.returncode:
         tail = (done.stdout + done.stderr)[-3000:]
         raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{tail}")
-    return done.stdout
+    return done.stdout + done.stderr
 
 
 def venv(python, where):
@@ -77,11 +77,14 @@ def build(ref, work):
     python = venv(sys.executable, work / "build-env")
     run(python, "-m", "pip", "install", "--quiet", "build")
     start = time.perf_counter()
-    run(python, "-m", "build", "--outdir", str(work / "dist"), str(source))
+    log = run(python, "-m", "build", "--outdir", str(work / "dist"), str(source))
     seconds = time.perf_counter() - start
+    npm_builds = len(re.findall(r"> \S*npm run build", log))
+    assert npm_builds == 2, f"npm run build ran {npm_builds} times, not for sdist and wheel"
     wheel = next((work / "dist").glob("*.whl"))
     sdist = next((work / "dist").glob("*.tar.gz"))
     print(f"built {sdist.name} and {wheel.name} from {ref} in {seconds:.0f} s")
+    print("build: npm install and `npm run build` ran for the sdist and again for the wheel")
     return wheel, sdist
 
 
@@ -113,11 +116,16 @@ def check_wheel(wheel):
         f"Requires-Python {requires_python}"
     )
     requires = metadata.get_all("Requires-Dist")
-    train = [r for r in requires if r.startswith("sentence-transformers[train]")]
-    assert train and all('extra == "sbert"' in r for r in train), train
+    train = {r: re.search(r"extra == .(\w+).", r) for r in requires if "[train]" in r}
+    assert all(train.values()), f"the core install asks for {train}"  # only extras may
+    extras_train = sorted(m[1] for m in train.values())
+    assert "sbert" in extras_train, train
     assert any(re.fullmatch(r"sentence-transformers>=[\d.]+", r) for r in requires)
     extras = metadata.get_all("Provides-Extra")
-    print(f"wheel: extras {', '.join(extras)}; sentence-transformers[train] only in sbert")
+    print(
+        f"wheel: extras {', '.join(extras)}; core needs sentence-transformers, "
+        f"sentence-transformers[train] only in the extras {', '.join(extras_train)}"
+    )
     versions = [c.rsplit(" ", 1)[1] for c in metadata.get_all("Classifier")
                 if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]  # fmt: skip
     print(f"wheel: classifiers name Python {', '.join(versions)}")
@@ -147,8 +155,9 @@ def pythons():
     """(version, executable) of this Python and of every Python 3 pyenv has."""
     found = {".".join(map(str, sys.version_info[:3])): sys.executable}
     if shutil.which("pyenv"):
-        for version in run("pyenv", "versions", "--bare").split():
-            executable = Path(run("pyenv", "prefix", version).strip()) / "bin" / "python"
+        for version in subprocess.check_output(["pyenv", "versions", "--bare"], text=True).split():
+            prefix = subprocess.check_output(["pyenv", "prefix", version], text=True).strip()
+            executable = Path(prefix) / "bin" / "python"
             if re.fullmatch(r"3\.\d+\.\d+", version) and executable.exists():
                 found.setdefault(version, str(executable))
     return sorted(found.items(), key=lambda item: tuple(map(int, item[0].split("."))))
@@ -172,10 +181,11 @@ def check_installs(wheel, requires_python, classified, bundle, work):
         installed = done.returncode == 0
         assert installed == expected, f"Python {version}: {done.stderr[-500:]}"
         if not installed:
+            assert "requires a different Python" in done.stderr, done.stderr[-500:]
             print(f"Python {version}: pip refuses the wheel (Requires-Python {accepts})")
             continue
-        out = run(python, "-I", "-c", INSTALLED_CHECK, cwd=empty).split(maxsplit=2)
-        release, in_env, rest = out
+        out = subprocess.check_output([python, "-I", "-c", INSTALLED_CHECK], cwd=empty, text=True)
+        release, in_env, rest = out.split(maxsplit=2)
         assert in_env == "True", f"Python {version} imported embedwidget from elsewhere"
         assert rest.rstrip().endswith("True"), f"Python {version}: a module does not compile"
         sizes = ast.literal_eval(rest.rsplit(" ", 1)[0])  # the dict INSTALLED_CHECK printed
