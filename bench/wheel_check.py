@@ -1,6 +1,8 @@
 """The wheel as a PyPI user gets it: built from clean sources, the bundle in it, installed.
 
-    python bench/wheel.py [--ref HEAD] [--keep]
+    python bench/wheel_check.py [--ref HEAD] [--keep]
+
+(Not named wheel.py: run from bench/, that name would hide the ``wheel`` package.)
 
 1. Build: the committed tree at ``--ref`` (``git archive``: no node_modules, no bundle,
    nothing uncommitted) is built as a release is, ``python -m build`` (an sdist, then the
@@ -176,7 +178,7 @@ def check_installs(wheel, requires_python, classified, bundle, work):
         python = venv(executable, work / f"env-{version}")
         done = subprocess.run(
             [python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
-            capture_output=True, text=True,
+            capture_output=True, text=True, cwd=empty,
         )  # fmt: skip
         installed = done.returncode == 0
         assert installed == expected, f"Python {version}: {done.stderr[-500:]}"
