@@ -4,10 +4,11 @@
 
 (Not named wheel.py: run from bench/, that name would hide the ``wheel`` package.)
 
-1. Build: the committed tree at ``--ref`` (``git archive``: no node_modules, no bundle,
-   nothing uncommitted) is built as a release is, ``python -m build`` (an sdist, then the
-   wheel from that sdist), in a fresh virtual environment. The build must run npm and
-   esbuild itself.
+1. Build: the committed tree at ``--ref`` (``git archive``: no node_modules, nothing
+   uncommitted) is built as a release is, ``python -m build`` (an sdist, then the wheel
+   from that sdist), in a fresh virtual environment. A stale, unminified bundle newer
+   than js/ is left in ``embedwidget/static`` first, as a dirty working tree once had:
+   the build must run npm and esbuild itself and replace it.
 2. The wheel's files: ``embedwidget/static/scatter.js`` and ``scatter.css`` and nothing
    else in ``static/``, the bundle of production size and minified (no inline source
    map), the LICENSE; its metadata: Requires-Python, the license, the ``sbert`` extra
@@ -76,6 +77,10 @@ def build(ref, work):
         ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
     ).stdout
     tarfile.open(fileobj=io.BytesIO(archive)).extractall(source, filter="data")
+    stale = source / "embedwidget" / "static"
+    stale.mkdir(parents=True, exist_ok=True)
+    (stale / "scatter.js").write_text("// a stale development bundle\n" * 60_000)
+    (stale / "scatter.css").write_text("/* stale */\n")
     python = venv(sys.executable, work / "build-env")
     run(python, "-m", "pip", "install", "--quiet", "build")
     start = time.perf_counter()
