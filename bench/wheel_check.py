@@ -90,7 +90,8 @@ def build(ref, work):
     assert npm_builds == 2, f"npm run build ran {npm_builds} times, not for sdist and wheel"
     wheel = next((work / "dist").glob("*.whl"))
     sdist = next((work / "dist").glob("*.tar.gz"))
-    print(f"built {sdist.name} and {wheel.name} from {ref} in {seconds:.0f} s")
+    commit = subprocess.check_output(["git", "rev-parse", "--short", ref], cwd=ROOT, text=True)
+    print(f"built {sdist.name} and {wheel.name} from {commit.strip()} in {seconds:.0f} s")
     print("build: npm install and `npm run build` ran for the sdist and again for the wheel")
     return wheel, sdist
 
