@@ -279,7 +279,7 @@ def setfit_side_by_side(seeds, learning_rate=2e-5):
 
     Scored twice: SetFit's own logistic-regression head (``predict``), and the bench's
     cross-validated logistic regression on its finetuned embedding, as for SbertTuner.
-    setfit is not a dependency; put it on the path to run this (see README).
+    setfit is not a dependency; put it on the path to run this (the module docstring says how).
     """
     import tempfile
 

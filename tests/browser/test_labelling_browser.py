@@ -1,6 +1,6 @@
 """The labeller's loop in real JupyterLab and Chromium: find texts by meaning and add
 more like them (the kernel's own nearest neighbours), accept the model's suggestions
-in a TunerWidget (one action, one Ctrl+Z), and the README's picture: the live-training
+in a TunerWidget (one action, one Ctrl+Z), and docs/README.md's picture: the live-training
 widget on real fine-food reviews with a lasso, the selection list and suggestions."""
 
 import json

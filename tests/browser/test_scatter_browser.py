@@ -132,7 +132,7 @@ def test_scatter_draws_selects_labels_escapes_and_keeps_labels(page, lab_server,
     assert pairs.strip() == f"{[TARGET] * 8} {[1.0] * 8}"
     assert "8 pairs" in root.locator(".ew-status").text_content()
 
-    # The widget as a person sees it (the README's picture is made from this file).
+    # The widget as a person sees it (docs/README.md's picture is made from this file).
     page.mouse.move(*screen_point(canvas, bounds, (1.5, -1.5)))
     screenshot(root, ARTIFACTS / "embedding-scatter.png")
 
