@@ -1,14 +1,16 @@
 // What a click, a key or a button does: change the state the browser owns (selection,
 // the list's rows, search hits, side A, lasso mode) or ask Python for a change (labels,
-// pairs, undo, neighbours, suggestions). Python answers with new traits or messages;
-// bindings.js shows them.
+// pairs, undo, neighbours, suggestions, training). Requests go out through protocol.js;
+// Python answers with new traits or messages, which bindings.js shows.
 
+import { saveColorBy, saveSelection } from "./bindings.js";
 import { actionForKey } from "./keys.js";
 import { LIST_SIZE } from "./list.js";
+import { request, REQUEST } from "./protocol.js";
 import { sampleSelection, withoutIndex } from "./sample.js";
 import { createTextSearch } from "./selection.js";
 import { createSuggester } from "./suggest.js";
-import { encodeIndices } from "./wire.js";
+import { DOUBTFUL } from "./training.js";
 
 // How many points "find by meaning" selects and "More like this" adds.
 export const NEIGHBOURS = 20;
@@ -16,10 +18,8 @@ export const NEIGHBOURS = 20;
 const SELECT_FIRST = "Select points first (click, Shift-click or lasso).";
 
 export function createActions(model, state, view) {
-  const suggester = createSuggester((id, rows) =>
-    model.send({ action: "suggest", id }, undefined, [encodeIndices(rows)]),
-  );
-  const message = (text, isError = false) => view.toolbar.setMessage(text, isError);
+  const suggester = createSuggester((id, rows) => request(model, REQUEST.SUGGEST, { id }, [rows]));
+  const message = (text, isError = false) => view.showMessage(text, isError);
   const findWords = createTextSearch(state.texts);
 
   /**
@@ -29,8 +29,7 @@ export function createActions(model, state, view) {
    */
   function select(indices, { shownBy = [], at = performance.now(), rows = null } = {}) {
     state.selection = indices;
-    model.set("selection", encodeIndices(indices));
-    model.save_changes();
+    saveSelection(model, indices);
     follow({ shownBy, at, rows });
   }
 
@@ -48,18 +47,19 @@ export function createActions(model, state, view) {
 
   /** Ask for the suggestions of the rows shown, when the model can make them. */
   function suggest() {
-    if (model.get("can_predict") && state.rows.length) suggester.request(state.rows);
+    if (state.canPredict && state.rows.length) suggester.request(state.rows);
   }
 
-  function withSelection(content) {
+  /** Request `name` for the selection (its one buffer); with none, say how to make one. */
+  function withSelection(name, fields = {}) {
     if (!state.selection.length) return message(SELECT_FIRST, true);
-    model.send(content, undefined, [encodeIndices(state.selection)]);
+    request(model, name, fields, [state.selection]);
   }
 
-  const sendLabel = (content) => withSelection({ action: "label", ...content });
+  const sendLabel = (fields) => withSelection(REQUEST.LABEL, fields);
 
   function accept() {
-    if (model.get("can_predict")) withSelection({ action: "accept" });
+    if (state.canPredict) withSelection(REQUEST.ACCEPT);
   }
 
   function toggleLasso() {
@@ -68,19 +68,23 @@ export function createActions(model, state, view) {
     view.toolbar.setLasso(state.lasso);
   }
 
-  const undo = () => model.send({ action: "undo" });
+  const undo = () => request(model, REQUEST.UNDO);
+
+  // What each key of keys.js does.
+  const KEYS = {
+    undo,
+    label: ({ index }) => sendLabel({ code: index }),
+    deselect: () => select(new Uint32Array(0)),
+    lasso: toggleLasso,
+    accept,
+  };
 
   function key(event) {
-    const names = model.get("label_names");
-    const action = actionForKey(event, names.length, Boolean(model.get("can_predict")));
+    const action = actionForKey(event, state.labelNames.length, state.canPredict);
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    if (action.type === "undo") undo();
-    else if (action.type === "label") sendLabel({ code: action.index });
-    else if (action.type === "deselect") select(new Uint32Array(0));
-    else if (action.type === "lasso") toggleLasso();
-    else if (action.type === "accept") accept();
+    KEYS[action.type](action);
   }
 
   /**
@@ -110,7 +114,7 @@ export function createActions(model, state, view) {
     if (!andSelect) return;
     const trimmed = query.trim();
     if (!trimmed) return message("Type what to look for, then press Enter.", true);
-    model.send({ action: "similar", query: trimmed, k: NEIGHBOURS });
+    request(model, REQUEST.SIMILAR, { query: trimmed, k: NEIGHBOURS });
     message(`Looking for texts like "${trimmed}"…`);
   }
 
@@ -130,14 +134,14 @@ export function createActions(model, state, view) {
       state.searchMode = mode;
       if (mode === "meaning" && state.hits.length) searchWords("", false);
     },
-    more: () => withSelection({ action: "neighbours", k: NEIGHBOURS }),
+    more: () => withSelection(REQUEST.NEIGHBOURS, { k: NEIGHBOURS }),
     /** The list's × : the point leaves the selection, the other rows stay. */
     deselect(index) {
       const at = performance.now();
       select(withoutIndex(state.selection, index), { at, rows: withoutIndex(state.rows, index) });
     },
     resample: () => showRows(sampleSelection(state.selection, LIST_SIZE)),
-    /** A "suggestions" message from the kernel; answers to older requests are dropped. */
+    /** A SUGGESTIONS reply from the kernel; replies to older requests are dropped. */
     receiveSuggestions(msg) {
       const suggestions = suggester.receive(msg);
       if (!suggestions) return;
@@ -153,13 +157,16 @@ export function createActions(model, state, view) {
     },
     pairs(similar) {
       if (!state.sideA.length || !state.selection.length) return;
-      model.send({ action: "pairs", similar }, undefined, [
-        encodeIndices(state.sideA),
-        encodeIndices(state.selection),
-      ]);
+      request(model, REQUEST.PAIRS, { similar }, [state.sideA, state.selection]);
       state.sideA = new Uint32Array(0);
       view.showPlan();
     },
-    stop: () => suggester.stop(),
+    startTraining: () => request(model, REQUEST.START),
+    stopTraining: () => request(model, REQUEST.STOP),
+    resetTraining: () => request(model, REQUEST.RESET),
+    selectDoubtful: () => request(model, REQUEST.DOUBTFUL, { n: DOUBTFUL }),
+    colorBy: (value) => saveColorBy(model, value),
+    /** Cleanup: no more requests for suggestions. */
+    destroy: () => suggester.stop(),
   };
 }

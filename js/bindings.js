@@ -1,76 +1,157 @@
-// The traits Python owns, read into the browser's state, and what follows when one of
-// them changes. All listeners are kept in one list so that cleanup detaches exactly them.
+// The widget's model, in one module: the traits Python owns, read into the browser's
+// state (the other modules read the state, never the model), what follows when one of
+// them changes, the two traits the browser writes, and the kernel's messages. All
+// listeners are kept in one list so that cleanup detaches exactly them.
 
-import { decodeCodes, decodePositions, uint32 } from "./wire.js";
+import { REPLY, replyListener } from "./protocol.js";
+import { decodeCodes, decodePositions, encodeIndices, uint8, uint32 } from "./wire.js";
 
-/** The state the browser keeps: decoded traits plus what only the browser knows. */
-export function readState(model) {
+/** What is fixed once the widget is made: the training row, the compare view, the height. */
+export function readSettings(model) {
   return {
-    texts: model.get("_texts") ?? [],
-    positions: decodePositions(model.get("_positions")),
-    startPositions: decodePositions(model.get("_start_positions")), // the compare view's left picture
-    codes: decodeCodes(model.get("_codes"), (model.get("label_names") ?? []).length),
-    selection: uint32(model.get("selection")),
-    hits: new Uint32Array(0),
+    training: Boolean(model.get("_training")),
+    compare: Boolean(model.get("compare")),
+    height: model.get("height"),
+  };
+}
+
+// Each trait the browser reads: its name in the state, and its value there (bytes
+// decoded by wire.js; a default where a widget has no such trait). `label_names` comes
+// before `_codes`, whose width depends on it.
+const TRAITS = {
+  _texts: ["texts", (texts) => texts ?? []],
+  _positions: ["positions", decodePositions],
+  _bounds: ["bounds", (bounds) => bounds ?? []], // the live picture's view bounds
+  _start_positions: ["startPositions", decodePositions], // the compare view's left picture
+  _start_bounds: ["startBounds", (bounds) => bounds ?? []],
+  transition_ms: ["transitionMs", (ms) => ms ?? 0],
+  label_names: ["labelNames", (names) => names ?? []],
+  _codes: ["codes", (codes, state) => decodeCodes(codes, state.labelNames.length)],
+  n_pairs: ["nPairs", (n) => n ?? 0],
+  selection: ["selection", uint32],
+  can_predict: ["canPredict", Boolean],
+  can_search_similar: ["canSearchSimilar", Boolean],
+  // The training widgets' own.
+  step: ["step", (step) => step ?? 0],
+  losses: ["losses", (losses) => losses ?? []],
+  running: ["running", Boolean],
+  status: ["status", (status) => status ?? ""], // what training waits for, or holds back
+  error: ["error", (error) => error ?? ""], // why training stopped
+  color_by: ["colorBy", (by) => by ?? "label"],
+  _doubt: ["doubt", uint8],
+};
+
+function read(model, state, name) {
+  const [field, value] = TRAITS[name];
+  state[field] = value(model.get(name), state);
+}
+
+/** The state the browser keeps: the traits, read, plus what only the browser knows. */
+export function readState(model) {
+  const state = {
+    hits: new Uint32Array(0), // the search's matches
     sideA: new Uint32Array(0),
     lasso: false,
     searchMode: "words",
     rows: new Uint32Array(0), // the selected points the list shows
     suggestions: new Map(), // point index -> {label, confidence}, from the kernel
   };
+  for (const name of Object.keys(TRAITS)) read(model, state, name);
+  return state;
+}
+
+/** Tell Python of a selection made in the browser (uint32 bytes). */
+export function saveSelection(model, indices) {
+  model.set("selection", encodeIndices(indices));
+  model.save_changes();
+}
+
+/** Colour the points by "label" or "doubt" (Python recomputes what it needs). */
+export function saveColorBy(model, value) {
+  model.set("color_by", value);
+  model.save_changes();
 }
 
 /** Listen to the model; returns the function that stops listening. */
 export function bindTraits(model, state, view, actions) {
+  const update = (...names) => names.forEach((name) => read(model, state, name));
+  // One error policy: an error shows as the toolbar's message in its error style, the
+  // same whether a request failed or training stopped, until the next message replaces it.
+  const showError = (text) => view.showMessage(text, true);
+
   const onPositions = () => {
-    const incoming = decodePositions(model.get("_positions"));
-    const animate = model.get("transition_ms") > 0 && incoming.n === state.positions.n;
-    state.positions = incoming;
-    view.picture.request(animate);
+    const before = state.positions.n;
+    update("_positions");
+    view.picture.request(state.transitionMs > 0 && state.positions.n === before);
     // A new frame of a training widget is a new model: its suggestions may have changed.
     if (view.training) actions.suggest();
   };
   const onCodes = () => {
-    state.codes = decodeCodes(model.get("_codes"), model.get("label_names").length);
+    update("label_names", "_codes");
     view.showStatus();
     view.showRows();
     view.redraw();
   };
+  const onPairs = () => {
+    update("n_pairs");
+    view.showStatus();
+  };
   const onSelection = () => {
     const at = performance.now();
     const incoming = uint32(model.get("selection"));
-    // Our own model.set comes back as a change too; only Python's changes are news.
+    // Our own saveSelection comes back as a change too; only Python's changes are news.
     if (sameIndices(incoming, state.selection)) return;
     state.selection = incoming;
     actions.follow({ at });
   };
   const onPrediction = () => {
+    update("can_predict");
     view.showTraining();
     view.showRows();
     actions.suggest();
   };
-  const onColours = () => view.redraw();
-  const onMessage = (msg) => {
-    if (msg?.type === "error") view.toolbar.setMessage(msg.message, true);
-    else if (msg?.type === "info") view.toolbar.setMessage(msg.message, false);
-    else if (msg?.type === "suggestions") actions.receiveSuggestions(msg);
+  const onSearchModes = () => {
+    update("can_search_similar");
+    view.showSearchModes();
   };
+  const onTraining = () => {
+    update("step", "losses", "running", "status");
+    view.showTraining();
+  };
+  const onColours = () => {
+    update("color_by", "_doubt");
+    view.showTraining();
+    view.redraw();
+  };
+  const onError = () => {
+    update("error");
+    if (state.error) showError(state.error);
+  };
+  const onReply = replyListener({
+    [REPLY.INFO]: ({ message }) => view.showMessage(message),
+    [REPLY.ERROR]: ({ message }) => showError(message),
+    [REPLY.SUGGESTIONS]: (message) => actions.receiveSuggestions(message),
+  });
+
   const listeners = [
     ["change:_positions", onPositions],
+    ["change:_bounds", () => update("_bounds")],
+    ["change:transition_ms", () => update("transition_ms")],
     ["change:_codes", onCodes],
     ["change:label_names", onCodes],
-    ["change:n_pairs", view.showStatus],
+    ["change:n_pairs", onPairs],
     ["change:selection", onSelection],
     ["change:can_predict", onPrediction],
-    ["change:can_search_similar", view.showSearchModes],
-    ["msg:custom", onMessage],
+    ["change:can_search_similar", onSearchModes],
+    ["msg:custom", onReply],
   ];
   if (view.training) {
-    const trainingTraits = ["step", "losses", "running", "status", "error", "color_by"];
-    for (const name of trainingTraits) listeners.push([`change:${name}`, view.showTraining]);
-    for (const name of ["_doubt", "color_by"]) listeners.push([`change:${name}`, onColours]);
+    for (const name of ["step", "losses", "running", "status"]) listeners.push([`change:${name}`, onTraining]);
+    for (const name of ["color_by", "_doubt"]) listeners.push([`change:${name}`, onColours]);
+    listeners.push(["change:error", onError]);
   }
   for (const [event, handler] of listeners) model.on(event, handler);
+  if (state.error) showError(state.error);
   return () => {
     for (const [event, handler] of listeners) model.off(event, handler);
   };

@@ -3,7 +3,7 @@
 // and a button that takes the point out of the selection. Texts go in as textContent,
 // never as HTML. It builds DOM and reports clicks; actions.js decides what they do.
 
-import { button, swatch } from "./toolbar.js";
+import { button, swatch } from "./dom.js";
 
 export const LIST_SIZE = 50;
 

@@ -1,10 +1,10 @@
-// EmbeddingScatter's browser side (anywidget). State comes from traits; label, pair and
-// undo requests go to Python as messages, and the picture changes only when Python
-// answers with new traits, so what is shown has been stored.
+// EmbeddingScatter's browser side (anywidget). State comes from traits (bindings.js);
+// label, pair and undo requests go to Python as messages (protocol.js), and the picture
+// changes only when Python answers with new traits, so what is shown has been stored.
 
 import "./style.css";
 import { createActions } from "./actions.js";
-import { bindTraits, readState } from "./bindings.js";
+import { bindTraits, readSettings, readState } from "./bindings.js";
 import { createView } from "./view.js";
 
 function render({ model, el }) {
@@ -12,7 +12,7 @@ function render({ model, el }) {
   // The view calls actions only once the person acts, so it can be built first and handed
   // the actions that need it afterwards.
   const actions = {};
-  const view = createView(el, model, state, actions);
+  const view = createView(el, readSettings(model), state, actions);
   Object.assign(actions, createActions(model, state, view));
   const unbind = bindTraits(model, state, view, actions);
 
@@ -24,7 +24,7 @@ function render({ model, el }) {
 
   return () => {
     unbind();
-    actions.stop();
+    actions.destroy();
     view.destroy();
   };
 }

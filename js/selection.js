@@ -60,11 +60,3 @@ export function countCodes(codes, nCodes) {
   }
   return counts;
 }
-
-/** Opacity classes for drawing: 1 for highlighted points, 0 for the rest (all 1 if none). */
-export function highlightMask(n, hits) {
-  const mask = new Float32Array(n);
-  if (!hits || !hits.length) return mask.fill(1);
-  for (const i of hits) mask[i] = 1;
-  return mask;
-}

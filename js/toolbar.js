@@ -1,21 +1,13 @@
 // Toolbar: search (by words, or by meaning when the kernel can encode a query), lasso,
-// undo, the labels (buttons that are also the legend), a field for a new label, and the
-// pair maker. It only builds DOM and reports clicks.
+// undo, the labels (buttons that are also the legend), a field for a new label, the pair
+// maker, and the widget's one message line. It only builds DOM and reports clicks.
+
+import { button, swatch } from "./dom.js";
 
 const PLACEHOLDERS = {
   words: "Search texts (Enter selects matches)",
   meaning: "Find by meaning (Enter selects the nearest)",
 };
-
-export function button(text, title, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "ew-button";
-  b.textContent = text;
-  b.title = title;
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 function row(className) {
   const div = document.createElement("div");
@@ -132,6 +124,7 @@ export function createToolbar(parent, actions) {
       plan.textContent = text;
       similar.disabled = dissimilar.disabled = !ready;
     },
+    /** The one message line: each message replaces the last; errors in the error style. */
     setMessage(text, isError = false) {
       message.textContent = text;
       message.classList.toggle("ew-error", isError);
@@ -154,11 +147,4 @@ export function createToolbar(parent, actions) {
       });
     },
   };
-}
-
-export function swatch(color) {
-  const s = document.createElement("span");
-  s.className = "ew-swatch";
-  s.style.background = color;
-  return s;
 }

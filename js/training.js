@@ -1,7 +1,11 @@
 // The training row of TunerWidget and LearnerWidget: start, stop, reset, the step and
-// a small live loss curve, colour by doubt, and "select the most doubtful points".
+// a small live loss curve, colour by doubt, and "select the most doubtful points". It
+// builds DOM and reports clicks; actions.js decides what they do.
 
-import { button } from "./toolbar.js";
+import { button } from "./dom.js";
+
+// How many points "Select 20 doubtful" selects.
+export const DOUBTFUL = 20;
 
 /** SVG polyline points for a loss curve in a width x height box (min at the bottom). */
 export function sparkline(values, width, height) {
@@ -21,13 +25,17 @@ export function sparkline(values, width, height) {
     .join(" ");
 }
 
-export function createTrainingBar(parent, model) {
+/**
+ * `actions`: startTraining(), stopTraining(), resetTraining(), colorBy(value),
+ * selectDoubtful(). `update(state)` shows the state's step, losses, running, status,
+ * canPredict and colorBy.
+ */
+export function createTrainingBar(parent, actions) {
   const row = document.createElement("div");
   row.className = "ew-row ew-training";
-  const send = (action, extra = {}) => model.send({ action, ...extra });
-  const start = button("Start", "Train in the background: one partial_fit a step", () => send("start"));
-  const stop = button("Stop", "Stop after the step in progress", () => send("stop"));
-  const reset = button("Reset", "Forget what the model learned", () => send("reset"));
+  const start = button("Start", "Train in the background: one partial_fit a step", () => actions.startTraining());
+  const stop = button("Stop", "Stop after the step in progress", () => actions.stopTraining());
+  const reset = button("Reset", "Forget what the model learned", () => actions.resetTraining());
   const info = document.createElement("span");
   info.className = "ew-step";
   const svgNS = "http://www.w3.org/2000/svg";
@@ -46,29 +54,24 @@ export function createTrainingBar(parent, model) {
     option.textContent = text;
     colour.appendChild(option);
   }
-  colour.addEventListener("change", () => {
-    model.set("color_by", colour.value);
-    model.save_changes();
-  });
-  const doubtful = button("Select 20 doubtful", "Select the unlabelled points the model is least sure of", () =>
-    send("doubtful", { n: 20 }),
+  colour.addEventListener("change", () => actions.colorBy(colour.value));
+  const doubtful = button(
+    `Select ${DOUBTFUL} doubtful`,
+    "Select the unlabelled points the model is least sure of",
+    () => actions.selectDoubtful(),
   );
   row.append(start, stop, reset, info, svg, colour, doubtful);
   parent.appendChild(row);
 
-  function update() {
-    const running = model.get("running");
+  function update({ running, losses, step, status, canPredict, colorBy }) {
     start.disabled = running;
     stop.disabled = !running;
-    const losses = model.get("losses") ?? [];
     const last = losses.length ? ` · loss ${losses[losses.length - 1].toPrecision(3)}` : "";
-    const status = model.get("status") ? ` · ${model.get("status")}` : "";
-    info.textContent = `${running ? "training" : "stopped"} · step ${model.get("step")}${last}${status}`;
+    const note = status ? ` · ${status}` : "";
+    info.textContent = `${running ? "training" : "stopped"} · step ${step}${last}${note}`;
     line.setAttribute("points", sparkline(losses, 120, 24));
-    const canPredict = model.get("can_predict");
     colour.hidden = doubtful.hidden = !canPredict;
-    colour.value = model.get("color_by");
+    colour.value = colorBy;
   }
-  update();
   return { update, element: row };
 }

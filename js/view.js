@@ -1,6 +1,6 @@
 // The widget's parts on the page (toolbar, training row, picture, tooltip, selection
 // list) and how the state shows in them. It builds DOM and draws; what a click means is
-// in actions.js.
+// in actions.js. It reads the state (bindings.js keeps it), never the model.
 
 import { createPanes, plotsToTell, sideTitle } from "./compare.js";
 import { createSelectionList } from "./list.js";
@@ -19,7 +19,8 @@ export const REDRAW_PAUSE_MS = 250;
 // redrawn for search hits: a redraw would freeze the page between two keys.
 export const QUICK_DRAW_MS = 150;
 
-export function createView(el, model, state, actions) {
+/** `settings` from bindings.readSettings: {training, compare, height}. */
+export function createView(el, settings, state, actions) {
   const root = document.createElement("div");
   root.className = "ew-root";
   root.tabIndex = 0;
@@ -28,16 +29,16 @@ export function createView(el, model, state, actions) {
   el.appendChild(root);
 
   const toolbar = createToolbar(root, actions);
-  const training = model.get("_training") ? createTrainingBar(root, model) : null;
+  const training = settings.training ? createTrainingBar(root, actions) : null;
 
   const stage = document.createElement("div");
   stage.className = "ew-stage";
-  stage.style.height = `${model.get("height")}px`;
+  stage.style.height = `${settings.height}px`;
   root.appendChild(stage);
   let theme = readTheme(stage);
   const tooltip = createTooltip(stage);
   let pointer = { x: 0, y: 0 };
-  const panes = createPanes(stage, Boolean(model.get("compare")));
+  const panes = createPanes(stage, settings.compare);
   const comparing = panes.length > 1;
   const renderer = comparing ? createSharedRenderer() : null;
   const sides = panes.map(createSide);
@@ -83,10 +84,9 @@ export function createView(el, model, state, actions) {
     );
     const where =
       pane.side === "before"
-        ? { positions: () => state.startPositions, bounds: () => model.get("_start_bounds"), name: "Before" }
-        : { positions: () => state.positions, bounds: () => model.get("_bounds") };
+        ? { positions: () => state.startPositions, bounds: () => state.startBounds, name: "Before" }
+        : { positions: () => state.positions, bounds: () => state.bounds };
     side.picture = createPicture({
-      model,
       state,
       plot: side.plot,
       box: pane.element,
@@ -124,18 +124,15 @@ export function createView(el, model, state, actions) {
 
   function showTooltip(index) {
     if (index < 0 || index >= state.texts.length) return tooltip.hide();
-    const names = model.get("label_names");
     const code = state.codes[index] ?? 0;
-    tooltip.show(state.texts[index], code ? names[code - 1] : "", pointer.x, pointer.y);
+    tooltip.show(state.texts[index], code ? state.labelNames[code - 1] : "", pointer.x, pointer.y);
   }
 
   function showStatus() {
-    const names = model.get("label_names");
+    const names = state.labelNames;
     const counts = countCodes(state.codes, names.length);
     const labelled = state.codes.length - counts[0];
-    toolbar.setStatus(
-      `${state.selection.length} selected · ${labelled} labelled · ${model.get("n_pairs")} pairs`,
-    );
+    toolbar.setStatus(`${state.selection.length} selected · ${labelled} labelled · ${state.nPairs} pairs`);
     toolbar.setLabels(names, counts, codeColor);
   }
 
@@ -162,9 +159,9 @@ export function createView(el, model, state, actions) {
       total: state.selection.length,
       texts: state.texts,
       codes: state.codes,
-      names: model.get("label_names"),
+      names: state.labelNames,
       colorOf: codeColor,
-      canPredict: Boolean(model.get("can_predict")),
+      canPredict: state.canPredict,
       suggestions: state.suggestions,
     });
     if (since === null) return;
@@ -173,16 +170,14 @@ export function createView(el, model, state, actions) {
   }
 
   function showTraining() {
-    training?.update();
+    training?.update(state);
     for (const side of sides) {
-      if (side.title) side.title.textContent = sideTitle(side.side, model.get("step"));
+      if (side.title) side.title.textContent = sideTitle(side.side, state.step);
     }
-    const error = model.get("error");
-    if (error) toolbar.setMessage(error, true);
   }
 
   function showSearchModes() {
-    toolbar.setMeaningSearch(Boolean(model.get("can_search_similar")));
+    toolbar.setMeaningSearch(state.canSearchSimilar);
   }
 
   /** The host switched theme, or the stage changed size. */
@@ -218,6 +213,8 @@ export function createView(el, model, state, actions) {
     showRows,
     showTraining,
     showSearchModes,
+    /** What the widget has to say: a message replaces the last; errors in the error style. */
+    showMessage: (text, isError = false) => toolbar.setMessage(text, isError),
     destroy() {
       clearTimeout(soon);
       unwatchTheme();

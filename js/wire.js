@@ -27,55 +27,26 @@ const STEPS = 65535; // a coordinate is lo + q / STEPS * (hi - lo)
 
 /**
  * A positions buffer: the range header, then uint16 x,y interleaved (4 bytes a point).
- * Returns {n, q, range}: q views the buffer (no copy when aligned), range is
- * [xmin, xmax, ymin, ymax].
+ * Returns {n, q, range, unit}: q views the buffer (no copy when aligned), range is
+ * [xmin, xmax, ymin, ymax], and point i is at x = xmin + q[2i] * unit[0],
+ * y = ymin + q[2i + 1] * unit[1].
  */
 export function decodePositions(data) {
-  if (data == null || (data.byteLength ?? 0) < HEADER_BYTES) return { n: 0, q: new Uint16Array(0), range: [-1, 1, -1, 1] };
+  if (data == null || (data.byteLength ?? 0) < HEADER_BYTES) {
+    return { n: 0, q: new Uint16Array(0), range: [-1, 1, -1, 1], unit: [0, 0] };
+  }
   const buffer = data.buffer ?? data;
   const offset = data.byteOffset ?? 0;
   const header = new DataView(buffer, offset, HEADER_BYTES);
   const range = [0, 4, 8, 12].map((at) => header.getFloat32(at, true));
   const q = uint16(new DataView(buffer, offset + HEADER_BYTES, data.byteLength - HEADER_BYTES));
-  return { n: q.length >> 1, q, range };
+  const unit = [(range[1] - range[0]) / STEPS, (range[3] - range[2]) / STEPS];
+  return { n: q.length >> 1, q, range, unit };
 }
 
 /** Label codes: a byte a point while there are at most 255 label names, two beyond. */
 export function decodeCodes(data, nLabels) {
   return nLabels <= 255 ? uint8(data) : uint16(data);
-}
-
-/**
- * Decoded positions to the column arrays regl-scatterplot draws. The view bounds
- * [xmin, xmax, ymin, ymax] fill 95% of a canvas whose width is `aspect` times its
- * height: regl-scatterplot shows y in [-1, 1] and x in [-aspect, aspect]. One scale for
- * both axes, so the picture is not stretched. Each coordinate is one multiply-add of its
- * quantized value: q * a + b.
- */
-export function toDeviceCoordinates(points, bounds, aspect = 1) {
-  const { n, q, range } = points;
-  const [xmin, xmax, ymin, ymax] = bounds;
-  const cx = (xmin + xmax) / 2;
-  const cy = (ymin + ymax) / 2;
-  const halfX = Math.max(xmax - xmin, 1e-12) / 2;
-  const halfY = Math.max(ymax - ymin, 1e-12) / 2;
-  const scale = 0.95 * Math.min(Math.max(aspect, 1e-3) / halfX, 1 / halfY);
-  const ax = ((range[1] - range[0]) / STEPS) * scale;
-  const bx = (range[0] - cx) * scale;
-  const ay = ((range[3] - range[2]) / STEPS) * scale;
-  const by = (range[2] - cy) * scale;
-  const x = new Float32Array(n);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = q[2 * i] * ax + bx;
-    y[i] = q[2 * i + 1] * ay + by;
-  }
-  return { x, y };
-}
-
-/** The range of decoded positions, for when Python sends no view bounds. */
-export function boundsOf(points) {
-  return points.n ? points.range : [-1, 1, -1, 1];
 }
 
 /** Float coordinates to a positions buffer, as Python encodes them (for tests and pages

@@ -4,8 +4,9 @@
 // is replaced by a recorder of what each picture is asked; tests/browser draws the real one.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { plotsToTell, sideTitle } from "../compare.js";
+import { toDeviceCoordinates } from "../picture.js";
 import { QUICK_DRAW_MS, REDRAW_PAUSE_MS } from "../view.js";
-import { decodePositions, encodePositions, toDeviceCoordinates } from "../wire.js";
+import { decodePositions, encodePositions } from "../wire.js";
 import { bytes, fakeModel, indicesOf } from "./fake-model.js";
 
 const plots = [];

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  countCodes,
-  createTextSearch,
-  describePlan,
-  highlightMask,
-  pairPlan,
-  searchTexts,
-} from "../selection.js";
+import { highlightMask } from "../picture.js";
+import { countCodes, createTextSearch, describePlan, pairPlan, searchTexts } from "../selection.js";
 
 describe("search", () => {
   const texts = ["Great coffee", "bad tea", "COFFEE beans", "water"];

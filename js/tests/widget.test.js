@@ -239,3 +239,50 @@ describe("the picture", () => {
     expect(model.listeners()).toBe(0);
   });
 });
+
+describe("one message line", () => {
+  const training = { _training: true, step: 0, losses: [], running: false, status: "", error: "", color_by: "label" };
+  const line = ($) => [$(".ew-message").textContent, $(".ew-message").classList.contains("ew-error")];
+
+  it("shows the kernel's info and errors there, each replacing the last", () => {
+    const { model, $ } = mount();
+    model.emit({ type: "error", message: "Unknown label code 7." });
+    expect(line($)).toEqual(["Unknown label code 7.", true]);
+    model.emit({ type: "info", message: "Nothing to undo." });
+    expect(line($)).toEqual(["Nothing to undo.", false]);
+  });
+
+  it("shows training that stopped on an error as it shows a failed request", () => {
+    const { model, $ } = mount(training);
+    model.set("error", "Training stopped: ValueError: NaN in X");
+    expect(line($)).toEqual(["Training stopped: ValueError: NaN in X", true]);
+    model.emit({ type: "info", message: "A new label: the model starts over." });
+    model.set("step", 1);
+    model.set("color_by", "doubt");
+    expect(line($)).toEqual(["A new label: the model starts over.", false]);
+  });
+
+  it("shows an error training stopped on before the widget was drawn", () => {
+    const { $ } = mount({ ...training, error: "Training stopped: RuntimeError: boom" });
+    expect(line($)).toEqual(["Training stopped: RuntimeError: boom", true]);
+  });
+
+  it("sends the training row's requests and colours by doubt", () => {
+    const { model, $, $$ } = mount({ ...training, can_predict: true });
+    const click = (text) => $$(".ew-training .ew-button").find((b) => b.textContent === text).click();
+    click("Start");
+    model.set("running", true); // Stop is enabled while training runs
+    click("Stop");
+    click("Reset");
+    click("Select 20 doubtful");
+    expect(model.sent.map((s) => s.content).filter((c) => c.action !== "suggest")).toEqual([
+      { action: "start" },
+      { action: "stop" },
+      { action: "reset" },
+      { action: "doubtful", n: 20 },
+    ]);
+    $(".ew-colour").value = "doubt";
+    $(".ew-colour").dispatchEvent(new Event("change"));
+    expect(model.get("color_by")).toBe("doubt");
+  });
+});

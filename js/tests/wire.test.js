@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { boundsOf, toDeviceCoordinates } from "../picture.js";
 import {
-  boundsOf,
   decodeCodes,
   decodePositions,
   encodeIndices,
   encodePositions,
   float32,
-  toDeviceCoordinates,
   uint16,
   uint32,
 } from "../wire.js";
