@@ -233,3 +233,41 @@ def test_hand_written_gradient_matches_autograd(loss, residual):
     (grad,) = torch.autograd.grad(expected / len(target), flat)
     torch.testing.assert_close(loss_by_hand, expected.detach())
     torch.testing.assert_close(head.grad, grad)
+
+
+@pytest.mark.parametrize("loss", ["cosine", "contrastive"])
+def test_one_pair_loss_and_its_derivative(loss):
+    import torch
+
+    from embedwidget.finetune.contrastive_learner import pair_losses
+
+    cos = torch.tensor([0.9, 0.2, -0.3, 0.7, 0.45], dtype=torch.float64, requires_grad=True)
+    target = torch.tensor([1.0, 1.0, 0.0, 0.0, 0.0], dtype=torch.float64)
+    with torch.no_grad():
+        losses, d_cos = pair_losses(loss, cos, target, margin=0.5)
+    if loss == "cosine":  # the similarity regressed onto the target
+        expected = (cos - target) ** 2
+    else:  # similar pairs pulled in; dissimilar ones pushed to a distance of 0.5, no further
+        expected = torch.where(target == 1, (1 - cos) ** 2, torch.relu(0.5 - (1 - cos)) ** 2)
+    torch.testing.assert_close(losses, expected.detach())
+    (grad,) = torch.autograd.grad(expected.sum(), cos)
+    torch.testing.assert_close(d_cos, grad)
+
+
+def test_the_tuners_early_stopping_scores_the_pair_loss_the_learner_trains_on():
+    import torch
+
+    from embedwidget.finetune._base import Rows
+    from embedwidget.finetune.contrastive_learner import pair_losses
+
+    X, y = blobs(n=60)
+    tuner = ContrastiveTuner(hidden_dim=4, epochs=1, n_neg=1, residual=False, random_state=0)
+    tuner.fit(X, y)
+    learner = tuner.learner_
+    train, held_back = np.arange(30, 60), np.arange(30)
+    score = tuner._validation_loss(Rows(X, learner._device), y, train, held_back)()
+    Z = torch.nn.functional.normalize(torch.from_numpy(tuner.transform(X)), dim=1)
+    same = torch.from_numpy(y[held_back][:, None] == y[train][None, :])
+    losses, _ = pair_losses(learner.loss, Z[held_back] @ Z[train].T, same.float(), 0.5)
+    expected = (losses[same].mean() + losses[~same].mean()) / 2  # similar : dissimilar 1 : 1
+    assert score == pytest.approx(expected.item(), rel=1e-5)

@@ -92,3 +92,50 @@ def test_learner_cosent_loss(model):
                            show_progress_bar=False, random_state=0)  # fmt: skip
     learner.fit(GOOD[:2] + BAD[:2], GOOD[2:] + GOOD[:2], [1, 1, 0, 0])
     assert len(learner.loss_curve_) == 1 and np.isfinite(learner.loss_curve_).all()
+
+
+def test_learner_clone_shares_the_model_and_nothing_fitted(model, monkeypatch):
+    def refuse(self, memo):
+        raise AssertionError("the sentence model was deep-copied")
+
+    monkeypatch.setattr(SentenceTransformer, "__deepcopy__", refuse, raising=False)
+    learner = SbertLearner(model, batch_size=4, warmup_steps=0, show_progress_bar=False,
+                           random_state=0)  # fmt: skip
+    learner.partial_fit(GOOD, BAD, [0, 0, 0, 0])
+    twin = clone(learner)
+    assert twin.sent_tfm is model  # the model is the parameter: shared, never copied
+    assert twin.get_params() == learner.get_params()
+    assert not hasattr(twin, "loss_curve_") and not hasattr(twin, "_optimizers")
+    twin.fit(GOOD[:2], BAD[:2], [0, 0])
+    assert len(twin.loss_curve_) == 1 and len(learner.loss_curve_) == 1  # nothing shared
+    assert "SbertLearner(" in repr(twin)
+
+
+def test_learner_fit_starts_its_loss_curve_over(model):
+    learner = SbertLearner(model, batch_size=4, warmup_steps=0, show_progress_bar=False)
+    learner.partial_fit(GOOD, BAD, [0, 0, 0, 0]).partial_fit(GOOD, BAD, [0, 0, 0, 0])
+    assert len(learner.loss_curve_) == 2
+    assert len(learner.fit(GOOD, BAD, [0, 0, 0, 0]).loss_curve_) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [(dict(sent_tfm=None), "sent_tfm"), (dict(loss="triplet"), "loss"),
+     (dict(warmup_steps=-1), "warmup_steps"), (dict(random_state=-1), "random_state")],
+)  # fmt: skip
+def test_learner_bad_parameters_name_the_parameter(model, params, name):
+    learner = SbertLearner(model, show_progress_bar=False).set_params(**params)
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+        learner.fit(GOOD[:1], BAD[:1], [0])
+
+
+@pytest.mark.parametrize("module", ["datasets", "pyarrow", "accelerate"])
+def test_fitting_without_the_trainer_says_which_extra_to_install(model, monkeypatch, module):
+    import sys
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    extra = r"pip install 'embedwidget\[sbert\]'"
+    with pytest.raises(ImportError, match=extra):
+        SbertLearner(model, show_progress_bar=False).fit(GOOD[:1], BAD[:1], [0])
+    with pytest.raises(ImportError, match=f"needs {module}.*{extra}"):
+        SbertTuner(show_progress_bar=False).fit(TEXTS, LABELS)

@@ -46,3 +46,15 @@ def test_no_bar_unless_asked_and_the_global_generators_left_alone(
     _, err = capfd.readouterr()
     if not show_progress_bar:  # neither the model's loading nor its model card's scan
         assert "it/s" not in err and "example/s" not in err, err
+
+
+def test_quiet_reaches_the_model_the_tuner_trains(capfd, trained_once):
+    from embedwidget._utils import quiet
+
+    tuner = SbertTuner(show_progress_bar=True, random_state=0).fit(TEXTS, LABELS)
+    capfd.readouterr()
+    with quiet(tuner):  # as a training session steps it, from its thread
+        tuner.partial_fit(TEXTS, LABELS)
+    _, err = capfd.readouterr()
+    assert "it/s" not in err, err
+    assert tuner.show_progress_bar is True

@@ -1,5 +1,9 @@
-"""What every torch estimator in embedwidget shares.
+"""What every estimator in embedwidget.finetune shares.
 
+- ``PARAMETER_CONSTRAINTS`` and ``constraints``: the family's parameters of one name accept
+  the same values, declared once.
+- ``IncrementalFitMixin``: ``fit`` and ``partial_fit`` as one path, ``_fit(..., incremental)``,
+  and the parameters also accepted under another name.
 - ``TorchStateMixin``: pickling across devices.
 - ``LabelledTunerMixin``: the checks and ``classes_`` bookkeeping of tuners trained on labels.
 - ``TorchHeadMixin``: device and seed, the flat parameters and their optimiser, the
@@ -10,9 +14,12 @@
 
 from __future__ import annotations
 
+import inspect
 import io
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -26,10 +33,84 @@ TRANSFORM_ROWS = 8192
 SPARSE_FORMATS = ("csr", "csc", "coo")
 
 
+# What a parameter of a given name accepts, for every estimator of the family that has it.
+PARAMETER_CONSTRAINTS = {
+    "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "margin": [Interval(Real, 0, 2, closed="right")],
+    "random_state": ["random_state"],
+    "device": [str, None],
+    "show_progress_bar": ["boolean", None],
+}
+
+
+def constraints(*names, **own):
+    """An estimator's ``_parameter_constraints``: the family's entries for ``names``, and
+    ``own`` for the parameters only it has (or that it narrows)."""
+    return {**{name: PARAMETER_CONSTRAINTS[name] for name in names}, **own}
+
+
 def plain_array(X):
     """``X`` as an ndarray when it is an ``np.matrix`` (which scikit-learn's checks refuse,
     and which ``X.todense()`` hands out); anything else as it is."""
     return np.asarray(X) if isinstance(X, np.matrix) else X
+
+
+class IncrementalFitMixin:
+    """``fit`` and ``partial_fit`` as one path, ``_fit(*data, incremental=...)``: the shape
+    of scikit-learn's MLP.
+
+    ``fit`` starts over: it checks the parameters, checks the data as new, builds fresh
+    state and makes ``epochs`` passes. ``partial_fit`` does the same on its first call;
+    later calls check the data against the first call's and make one pass, keeping the
+    weights and the optimiser's state.
+
+    A subclass supplies ``_check_data(*data, first, classes)`` (the checked data, a
+    tuple), ``_initialize(*data)`` (fresh state, ``loss_curve_`` included: its presence
+    marks a started model) and ``_train(*data, epochs, incremental)``.
+
+    ``_aliases`` maps a parameter to another name it is also accepted under (the guide's
+    spelling), a parameter of its own that defaults to None. When the alias is given it
+    is used; given together with a different, non-default value of the parameter, it is
+    an error. Read a parameter that has an alias with ``_resolved(name)``.
+    """
+
+    _aliases: dict = {}
+
+    def _fit(self, *data, incremental, classes=None):
+        first = not (incremental and hasattr(self, "loss_curve_"))
+        if first:
+            self._validate_params()
+            self._check_aliases()
+        data = self._check_data(*data, first=first, classes=classes)
+        if first:
+            self._initialize(*data)
+        epochs = 1 if incremental else self._resolved("epochs")
+        self._train(*data, epochs=epochs, incremental=incremental)
+        return self
+
+    def _resolved(self, name):
+        """The value of parameter ``name``: its alias's when that was given."""
+        alias = self._aliases.get(name)
+        value = None if alias is None else getattr(self, alias)
+        return getattr(self, name) if value is None else value
+
+    def _check_aliases(self):
+        defaults = inspect.signature(type(self).__init__).parameters
+        for name, alias in self._aliases.items():
+            value, alias_value = getattr(self, name), getattr(self, alias)
+            if alias_value is None or value in (alias_value, defaults[name].default):
+                continue
+            raise ValueError(
+                f"{alias}={alias_value!r} and {name}={value!r} were both given; {alias} is "
+                f"another name for {name}: give only {name}."
+            )
 
 
 class TorchStateMixin:
@@ -211,32 +292,21 @@ class TorchHeadMixin(TorchStateMixin):
         return out
 
 
-class LabelledTunerMixin:
+class LabelledTunerMixin(IncrementalFitMixin):
     """Input checks and ``classes_`` bookkeeping for tuners trained on ``(X, y)``.
 
-    ``fit`` calls ``_check_fit_data``; ``partial_fit`` calls ``_check_partial_fit_data``,
-    which learns ``classes_`` on the first call and holds later calls to them. A subclass
-    implements ``_initialize(X)``, called with the checked input once ``classes_`` is known.
-    ``accept_sparse`` says whether ``X`` may be a scipy sparse matrix.
+    The first pass (``fit``, or the first ``partial_fit``) learns ``classes_``: from
+    ``classes`` when ``partial_fit`` is given them, else from ``y``. Later ``partial_fit``
+    calls are held to them. ``accept_sparse`` says whether ``X`` may be a scipy sparse
+    matrix.
     """
 
     accept_sparse = False
 
-    def _check_fit_data(self, X, y):
-        self._validate_params()
-        X, y = self._check_X_y(X, y, reset=True)
-        self._set_classes(np.unique(y))
-        self._initialize(X)
-        return X, y
-
-    def _check_partial_fit_data(self, X, y, classes):
-        first = not hasattr(self, "classes_")
-        if first:
-            self._validate_params()
+    def _check_data(self, X, y, first, classes=None):
         X, y = self._check_X_y(X, y, reset=first)
         if first:
             self._set_classes(np.unique(y) if classes is None else np.unique(np.asarray(classes)))
-            self._initialize(X)
         elif classes is not None and not np.array_equal(
             np.unique(np.asarray(classes)), self.classes_
         ):

@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from embedwidget.finetune._base import LabelledTunerMixin, Rows, TorchStateMixin, split_validation
+from embedwidget._utils import quiet
+from embedwidget.finetune._base import (
+    LabelledTunerMixin,
+    Rows,
+    TorchStateMixin,
+    constraints,
+    split_validation,
+)
 from embedwidget.finetune._loop import seed_rng
-from embedwidget.finetune.contrastive_learner import LOSSES, ContrastiveLearner
+from embedwidget.finetune.contrastive_learner import LOSSES, ContrastiveLearner, pair_losses
 from embedwidget.finetune.pairs import Pairs, pairs_from_labels
 
 RESIDUAL_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -106,24 +113,15 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     """
 
     accept_sparse = True
-    _parameter_constraints = {
-        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "n_neg": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions(set(LOSSES))],
-        "margin": [Interval(Real, 0, 2, closed="right")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "residual": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "scale_residual": ["boolean"],
-        "random_state": ["random_state"],
-        "device": [str, None],
-        "show_progress_bar": ["boolean", None],
-    }
+    _parameter_constraints = constraints(
+        "hidden_dim", "epochs", "learning_rate", "batch_size", "margin", "weight_decay",
+        "early_stopping", "validation_fraction", "n_iter_no_change", "random_state", "device",
+        "show_progress_bar",
+        n_neg=[Interval(Integral, 1, None, closed="left")],
+        loss=[StrOptions(set(LOSSES))],
+        residual=["boolean"],
+        scale_residual=["boolean"],
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -163,30 +161,31 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
 
     def fit(self, X, y):
         """Sample pairs from ``(X, y)`` and train a new learner on them. Returns self."""
-        X, y = self._check_fit_data(X, y)
-        self._fit_learner(X, y)
-        self.residual_scale_ = 1.0
-        if self.scale_residual and self.residual:
-            self.residual_scale_ = self._choose_scale(X, y)
-        return self
+        return self._fit(X, y, incremental=False)
 
-    def _fit_learner(self, X, y):
-        rows = Rows(X, self.learner_._device)
+    def partial_fit(self, X, y, classes=None):
+        """Sample fresh pairs from this batch and make one pass over them. Returns self."""
+        return self._fit(X, y, incremental=True, classes=classes)
+
+    def _train(self, X, y, epochs, incremental):
+        """``partial_fit``: one pass over fresh pairs. ``fit``: ``epochs`` passes, holding
+        items back for early stopping, then the residual scale when asked for."""
+        learner = self.learner_
+        learner.show_progress_bar = self.show_progress_bar  # the tuner's, as it is now
+        rows = Rows(X, learner._device)
+        self.residual_scale_ = 1.0
+        if incremental:
+            learner._train_pairs(rows, self._sample_pairs(y, np.arange(len(y))), epochs)
+            return
         split = None
         if self.early_stopping:
             split = split_validation(y, self.validation_fraction, self._rng)
         train = np.arange(len(y)) if split is None else split[0]
         pairs = self._sample_pairs(y, train)
         validation_loss = None if split is None else self._validation_loss(rows, y, *split)
-        self.learner_._train_pairs(rows, pairs, self.epochs, validation_loss, self.n_iter_no_change)
-
-    def partial_fit(self, X, y, classes=None):
-        """Sample fresh pairs from this batch and make one pass over them. Returns self."""
-        X, y = self._check_partial_fit_data(X, y, classes)
-        rows = Rows(X, self.learner_._device)
-        self.learner_._train_pairs(rows, self._sample_pairs(y, np.arange(len(y))), 1)
-        self.residual_scale_ = 1.0
-        return self
+        learner._train_pairs(rows, pairs, epochs, validation_loss, self.n_iter_no_change)
+        if self.scale_residual and self.residual:
+            self.residual_scale_ = self._choose_scale(X, y)
 
     def transform(self, X):
         """The tuned embedding: float32 array (n_samples, hidden_dim)."""
@@ -215,11 +214,10 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         folds = StratifiedKFold(n_splits, shuffle=True, random_state=self._rng.randint(2**31))
         for train, test in folds.split(np.zeros(len(y)), y):
             tuner = clone(self).set_params(
-                scale_residual=False,
-                random_state=self._rng.randint(2**31),
-                show_progress_bar=False,
+                scale_residual=False, random_state=self._rng.randint(2**31)
             )
-            tuner.fit(X[train], y[train])
+            with quiet(tuner):
+                tuner.fit(X[train], y[train])
             for i, scale in enumerate(RESIDUAL_SCALES):
                 Z = tuner._embed(X, scale)
                 for j, C in enumerate(_SCALE_CS):
@@ -237,10 +235,10 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     def validation_scores_(self):
         return self.learner_.validation_scores_
 
-    def _initialize(self, X):
+    def _initialize(self, X, y):
         self._rng, seed = seed_rng(self.random_state)
         self.learner_ = ContrastiveLearner(
-            shape_out=self.hidden_dim,
+            hidden_dim=self.hidden_dim,
             batch_size=self.batch_size,
             epochs=self.epochs,
             learning_rate=self.learning_rate,
@@ -286,19 +284,9 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         def loss():
             head = learner._head
             cos = normalize(head.embed(val), dim=1) @ normalize(head.embed(reference), dim=1).T
-            losses = _pair_losses(learner.loss, cos, same.float(), learner.margin)
+            losses, _ = pair_losses(learner.loss, cos, same.float(), learner.margin)
             score = losses[same].mean().item() if same.any() else 0.0
             score += n_neg * losses[~same].mean().item()
             return score / (1 + n_neg)
 
         return loss
-
-
-def _pair_losses(kind, cos, target, margin):
-    """The loss of each pair, elementwise, as the learner's training minimises it."""
-    import torch
-
-    if kind == "cosine":
-        return (cos - target) ** 2
-    distance = 1.0 - cos
-    return target * distance**2 + (1 - target) * torch.clamp(margin - distance, min=0) ** 2

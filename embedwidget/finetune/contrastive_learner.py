@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -11,10 +11,37 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from embedwidget._utils import rowwise_cosine
 from embedwidget.finetune._adamw import FlatTwoLayer
-from embedwidget.finetune._base import SPARSE_FORMATS, Rows, TorchHeadMixin, plain_array
+from embedwidget.finetune._base import (
+    SPARSE_FORMATS,
+    IncrementalFitMixin,
+    Rows,
+    TorchHeadMixin,
+    constraints,
+    plain_array,
+)
 from embedwidget.finetune.pairs import Pairs
 
 LOSSES = ("cosine", "contrastive")
+
+
+def pair_losses(kind, cos, target, margin):
+    """The loss of each pair from its cosine ``cos`` and ``target`` (1 similar, 0 not),
+    and the loss's derivative with respect to the cosine: the one pair loss that the
+    learner trains on and that ``ContrastiveTuner``'s early stopping scores.
+
+    "cosine" regresses the similarity onto the target; "contrastive" pulls similar pairs
+    in and pushes the others until their cosine distance passes ``margin``.
+    """
+    import torch
+
+    if kind == "cosine":
+        residual = cos - target
+        return residual * residual, residual.mul_(2.0)
+    distance = 1.0 - cos
+    push = torch.clamp(distance.neg().add_(margin), min=0)
+    losses = target * (distance * distance) + (1 - target) * (push * push)
+    # d/dcos [t d^2 + (1 - t) push^2] = -2 t d + 2 (1 - t) push
+    return losses, (push - target * (distance + push)).mul_(2.0)
 
 
 class _SiameseHead(FlatTwoLayer):
@@ -63,17 +90,9 @@ class _SiameseHead(FlatTwoLayer):
         unit = out.div_(norm)  # ``out`` is not needed again
         pair = unit.index_select(0, where).view(2, batch, -1)
         cos = torch.sum(pair[0] * pair[1], dim=1)
-        # loss and its derivative with respect to each cosine
-        if kind == "cosine":  # regress the similarity onto the target
-            residual = cos - target
-            loss = torch.dot(residual, residual)
-            d_cos = residual.mul_(2.0 / batch)
-        else:  # pull similar pairs in, push others until their distance passes the margin
-            distance = 1.0 - cos
-            push = torch.clamp(distance.neg().add_(margin), min=0)
-            loss = torch.dot(target, distance * distance) + torch.dot(1 - target, push * push)
-            # d/dcos [t d^2 + (1 - t) push^2] = -2 t d + 2 (1 - t) push
-            d_cos = (push - target * (distance + push)).mul_(2.0 / batch)
+        losses, d_cos = pair_losses(kind, cos, target, margin)
+        loss = losses.sum()
+        d_cos.mul_(1.0 / batch)
         # backward: cosine -> unit vectors -> raw outputs -> the two layers
         d_unit = torch.zeros_like(unit)
         d_cos = d_cos.unsqueeze(1)
@@ -89,7 +108,7 @@ class _SiameseHead(FlatTwoLayer):
         return loss
 
 
-class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
+class ContrastiveLearner(TorchHeadMixin, IncrementalFitMixin, BaseEstimator):
     """Learn a new embedding from pairs of vectors that are similar (1) or not (0).
 
     One shared ("siamese") network maps both items of a pair; training pulls the
@@ -98,7 +117,7 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
 
     Parameters
     ----------
-    shape_out : int, default=300
+    hidden_dim : int, default=300
         Size of the learned embedding (and of the network's hidden layer).
     batch_size : int, default=16
     epochs : int, default=1
@@ -116,7 +135,7 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
     weight_decay : float, default=0.0
     residual : bool, default=False
         Learn a correction rather than a new embedding: ``transform`` returns
-        ``x @ P + f(x)``, where the columns of ``P`` are fixed, the top ``shape_out``
+        ``x @ P + f(x)``, where the columns of ``P`` are fixed, the top ``hidden_dim``
         principal directions of the items of the first ``fit`` or ``partial_fit`` (zero
         past their rank). What the pairs say nothing about keeps the raw embedding's
         main geometry.
@@ -124,6 +143,10 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
     device : {"auto", "cpu", "cuda", "mps"}, default="auto"
     show_progress_bar : bool or None, default=None
         None shows a bar once ``fit`` has run for two seconds.
+    shape_out : int or None, default=None
+        Another name for ``hidden_dim``, the one embetter and the guide use
+        (``ContrastiveLearner(shape_out=384, ...)``). When given it is used; giving
+        ``hidden_dim`` as well, with another value, is an error.
 
     Attributes
     ----------
@@ -138,28 +161,23 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
     >>> rng = np.random.default_rng(0)
     >>> X1, X2 = rng.normal(size=(2, 40, 8)).astype("float32")
     >>> y = (X1[:, 0] * X2[:, 0] > 0).astype(float)
-    >>> learner = ContrastiveLearner(shape_out=4, epochs=5, random_state=0).fit(X1, X2, y)
+    >>> learner = ContrastiveLearner(hidden_dim=4, epochs=5, random_state=0).fit(X1, X2, y)
     >>> learner.transform(X1).shape
     (40, 4)
     """
 
-    _parameter_constraints = {
-        "shape_out": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions(set(LOSSES))],
-        "margin": [Interval(Real, 0, 2, closed="right")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "residual": ["boolean"],
-        "random_state": ["random_state"],
-        "device": [str, None],
-        "show_progress_bar": ["boolean", None],
-    }
+    _parameter_constraints = constraints(
+        "hidden_dim", "batch_size", "epochs", "learning_rate", "margin", "weight_decay",
+        "random_state", "device", "show_progress_bar",
+        loss=[StrOptions(set(LOSSES))],
+        residual=["boolean"],
+        shape_out=[Interval(Integral, 1, None, closed="left"), None],
+    )  # fmt: skip
+    _aliases = {"hidden_dim": "shape_out"}
 
     def __init__(
         self,
-        shape_out=300,
+        hidden_dim=300,
         batch_size=16,
         epochs=1,
         learning_rate=2e-5,
@@ -170,8 +188,9 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
         random_state=None,
         device="auto",
         show_progress_bar=None,
+        shape_out=None,
     ):
-        self.shape_out = shape_out
+        self.hidden_dim = hidden_dim
         self.batch_size = batch_size
         self.epochs = epochs
         self.learning_rate = learning_rate
@@ -182,39 +201,29 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
         self.random_state = random_state
         self.device = device
         self.show_progress_bar = show_progress_bar
+        self.shape_out = shape_out
 
     def fit(self, X1, X2, y):
         """Train from scratch on pairs ``(X1[i], X2[i])`` with targets ``y`` in [0, 1]."""
-        self._validate_params()
-        items, pairs = self._check_pairs(X1, X2, y, reset=True)
-        self._begin(items)
-        self._train_pairs(Rows(items, self._device), pairs, self.epochs)
-        return self
+        return self._fit(X1, X2, y, incremental=False)
 
     def partial_fit(self, X1, X2, y):
         """One pass over the given pairs, keeping weights and optimiser state."""
-        first = not hasattr(self, "_head")
-        if first:
-            self._validate_params()
-        items, pairs = self._check_pairs(X1, X2, y, reset=first)
-        if first:
-            self._begin(items)
-        self._train_pairs(Rows(items, self._device), pairs, 1)
-        return self
+        return self._fit(X1, X2, y, incremental=True)
 
     def transform(self, X):
-        """The learned embedding of ``X``: float32 array (n_samples, shape_out)."""
+        """The learned embedding of ``X``: float32 array (n_samples, hidden_dim)."""
         check_is_fitted(self, "_head")
         X = validate_data(
             self, plain_array(X), reset=False, dtype=np.float32, accept_sparse=SPARSE_FORMATS
         )
-        return self._map_rows(X, self._head.embed, self.shape_out)
+        return self._map_rows(X, self._head.embed, self._head.n_out)
 
     def predict(self, X1, X2):
         """Cosine similarity of each pair in the learned embedding."""
         return rowwise_cosine(self.transform(X1), self.transform(X2))
 
-    def _check_pairs(self, X1, X2, y, reset):
+    def _check_data(self, X1, X2, y, first, classes=None):
         """The distinct items of ``X1`` and ``X2`` and the pairs as indices into them.
 
         Pairs repeat their items (an anchor is paired with several partners), so the
@@ -243,9 +252,15 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
                 f"y must lie in [0, 1] (1: similar, 0: dissimilar); got values from "
                 f"{y.min():g} to {y.max():g}."
             )
-        validate_data(self, X1, reset=reset, skip_check_array=True)
+        validate_data(self, X1, reset=first, skip_check_array=True)
         items, inverse = distinct_rows(X1, X2)
         return items, Pairs(inverse[: len(y)], inverse[len(y) :], y)
+
+    def _initialize(self, items, pairs):
+        self._begin(items)
+
+    def _train(self, items, pairs, epochs, incremental):
+        self._train_pairs(Rows(items, self._device), pairs, epochs)
 
     def _begin(self, items):
         """A fresh head for rows like ``items`` (checked, dense or sparse), whose
@@ -255,11 +270,11 @@ class ContrastiveLearner(TorchHeadMixin, BaseEstimator):
         if self.residual:
             import torch
 
-            basis = principal_directions(items, self.shape_out, self._rng)
+            basis = principal_directions(items, self._resolved("hidden_dim"), self._rng)
             self._head.skip = torch.from_numpy(basis).to(self._device)
 
     def _make_head(self, n_features, seed):
-        return _SiameseHead(n_features, self.shape_out, seed, self._device)
+        return _SiameseHead(n_features, self._resolved("hidden_dim"), seed, self._device)
 
     def _train_pairs(self, rows, pairs, epochs, validation_loss=None, patience=None):
         """Passes over ``pairs``, indices into ``rows`` (a ``Rows``); early stopping as

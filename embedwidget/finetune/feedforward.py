@@ -10,7 +10,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from embedwidget.finetune._adamw import FlatTwoLayer
-from embedwidget.finetune._base import LabelledTunerMixin, Rows, TorchHeadMixin, split_validation
+from embedwidget.finetune._base import (
+    LabelledTunerMixin,
+    Rows,
+    TorchHeadMixin,
+    constraints,
+    split_validation,
+)
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
 
@@ -113,7 +119,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
     ----------
     hidden_dim : int, default=50
         Size of the hidden layer: the dimension of the tuned embedding.
-    n_epochs : int, default=500
+    epochs : int, default=500
         Passes over the data in ``fit``. ``partial_fit`` always makes one pass.
     learning_rate : float, default=0.01
         AdamW's step size.
@@ -142,7 +148,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         not improved for ``n_iter_no_change`` epochs and keep the best weights. With a
         few hundred labels, 500 epochs overfit them: on held-out data this default
         raised macro-F1 by about 0.03 over training all epochs (``bench/feedforward.py``).
-        ``n_epochs`` is then an upper bound. ``partial_fit`` never holds rows back.
+        ``epochs`` is then an upper bound. ``partial_fit`` never holds rows back.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
     random_state : int, RandomState or None, default=None
@@ -151,6 +157,10 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         "auto" uses a GPU when torch sees one.
     show_progress_bar : bool or None, default=None
         None shows a bar once ``fit`` has run for two seconds.
+    n_epochs : int or None, default=None
+        Another name for ``epochs``, the one embetter and the guide use
+        (``FeedForwardTuner(n_epochs=500, ...)``). When given it is used; giving
+        ``epochs`` as well, with another value, is an error.
 
     Attributes
     ----------
@@ -168,7 +178,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(60, 8)).astype("float32")
     >>> y = np.where(X[:, 0] > 0, "pos", "neg")
-    >>> tuner = FeedForwardTuner(hidden_dim=4, n_epochs=20, random_state=0).fit(X, y)
+    >>> tuner = FeedForwardTuner(hidden_dim=4, epochs=20, random_state=0).fit(X, y)
     >>> tuner.transform(X).shape
     (60, 4)
     >>> tuner.classes_.tolist()
@@ -176,26 +186,20 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
     """
 
     accept_sparse = True
-    _parameter_constraints = {
-        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "device": [str, None],
-        "show_progress_bar": ["boolean", None],
-    }
+    _parameter_constraints = constraints(
+        "hidden_dim", "epochs", "learning_rate", "batch_size", "weight_decay",
+        "early_stopping", "validation_fraction", "n_iter_no_change", "random_state", "device",
+        "show_progress_bar",
+        activation=[StrOptions(set(ACTIVATIONS))],
+        dropout=[Interval(Real, 0, 1, closed="left")],
+        n_epochs=[Interval(Integral, 1, None, closed="left"), None],
+    )  # fmt: skip
+    _aliases = {"epochs": "n_epochs"}
 
     def __init__(
         self,
         hidden_dim=50,
-        n_epochs=500,
+        epochs=500,
         learning_rate=0.01,
         batch_size=32,
         activation="sigmoid",
@@ -207,9 +211,10 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         random_state=None,
         device="auto",
         show_progress_bar=None,
+        n_epochs=None,
     ):
         self.hidden_dim = hidden_dim
-        self.n_epochs = n_epochs
+        self.epochs = epochs
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.activation = activation
@@ -221,24 +226,13 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         self.random_state = random_state
         self.device = device
         self.show_progress_bar = show_progress_bar
+        self.n_epochs = n_epochs
 
     # -- fitting ---------------------------------------------------------------------
 
     def fit(self, X, y):
-        """Train from scratch for ``n_epochs`` passes. Returns self."""
-        X, y = self._check_fit_data(X, y)
-        rows = Rows(X, self._device)
-        split = (
-            split_validation(y, self.validation_fraction, self._rng)
-            if self.early_stopping
-            else None
-        )
-        if split is None:
-            self._train(rows, y, self.n_epochs)
-            return self
-        train, held_back = split
-        self._train(rows, y, self.n_epochs, train, self._validation_loss(rows, y, held_back))
-        return self
+        """Train from scratch for ``epochs`` passes. Returns self."""
+        return self._fit(X, y, incremental=False)
 
     def partial_fit(self, X, y, classes=None):
         """Make one pass over ``(X, y)``, keeping weights and optimiser state between calls.
@@ -247,12 +241,22 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         is None it is taken from ``y``. Later calls may bring only some of the classes.
         Returns self.
         """
-        X, y = self._check_partial_fit_data(X, y, classes)
-        self._train(Rows(X, self._device), y, 1)
-        return self
+        return self._fit(X, y, incremental=True, classes=classes)
 
-    def _initialize(self, X):
+    def _initialize(self, X, y):
         self._start(X.shape[1])
+
+    def _train(self, X, y, epochs, incremental):
+        """``epochs`` passes over ``(X, y)``; ``fit`` holds rows back for early stopping."""
+        rows = Rows(X, self._device)
+        split = None
+        if self.early_stopping and not incremental:
+            split = split_validation(y, self.validation_fraction, self._rng)
+        if split is None:
+            self._passes(rows, y, epochs)
+            return
+        train, held_back = split
+        self._passes(rows, y, epochs, train, self._validation_loss(rows, y, held_back))
 
     def _make_head(self, n_features, seed):
         return _Head(
@@ -267,7 +271,7 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         codes = torch.from_numpy(self._encode_labels(y)).to(self._device)
         return torch.nn.functional.one_hot(codes, len(self.classes_)).float()
 
-    def _train(self, rows, y, n_epochs, train=None, validation_loss=None):
+    def _passes(self, rows, y, n_epochs, train=None, validation_loss=None):
         """Passes over the rows ``train`` (all when None) of ``rows``."""
         import torch
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import tempfile
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
@@ -20,14 +21,41 @@ from embedwidget._utils import (
     rowwise_cosine,
     transformers_bars_hidden,
 )
-from embedwidget.finetune._base import LabelledTunerMixin
+from embedwidget.finetune._base import IncrementalFitMixin, LabelledTunerMixin, constraints
 from embedwidget.finetune.pairs import pair_texts, pairs_from_labels
 from embedwidget.text import DEFAULT_MODEL, resolve_model_path
 
 SBERT_LOSSES = ("cosine", "contrastive", "cosent")
+# What sentence-transformers' trainer needs beyond sentence-transformers itself: its
+# ``train`` extra, which embedwidget's ``sbert`` extra installs.
+TRAINING_MODULES = ("datasets", "pyarrow", "accelerate")
+# What both Sbert estimators' shared parameters accept where they differ from the torch
+# tuners': a seed the trainer takes (an int), and a bar that is shown or not.
+_SBERT_CONSTRAINTS = {
+    "loss": [StrOptions(set(SBERT_LOSSES))],
+    "show_progress_bar": ["boolean"],
+    "random_state": [Interval(Integral, 0, None, closed="left"), None],
+}
 
 
-class SbertLearner:
+def require_training_modules():
+    """Raise an ImportError that says how to install what the trainer needs, when any of
+    ``TRAINING_MODULES`` is missing."""
+    missing = []
+    for name in TRAINING_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise ImportError(
+            f"finetuning a sentence-transformers model needs {', '.join(missing)} (the "
+            "trainer of sentence-transformers[train]); install them with: "
+            "pip install 'embedwidget[sbert]'"
+        )
+
+
+class SbertLearner(IncrementalFitMixin, BaseEstimator):
     """Finetune a SentenceTransformer in place on pairs of texts that are similar or not.
 
     Uses sentence-transformers' trainer; its scratch files go to a temporary folder, so
@@ -49,6 +77,24 @@ class SbertLearner:
     show_progress_bar : bool, default=True
     random_state : int or None, default=None
 
+    Attributes
+    ----------
+    loss_curve_ : list of float
+        Mean training loss of every pass since the last ``fit`` (or the first
+        ``partial_fit``).
+
+    Notes
+    -----
+    The model is the learner's parameter and is never copied: ``clone`` gives an
+    unfitted learner (no loss curve, no optimiser) over the same model object, so
+    fitting the clone finetunes that one model too. A copy of a sentence model doubles
+    its memory and a deep copy of a torch module is not always possible, so making one
+    is left to the caller: to train two independent copies, give each learner its own
+    model, ``SbertLearner(SentenceTransformer(path))``.
+
+    Fitting needs sentence-transformers' trainer (``pip install 'embedwidget[sbert]'``);
+    without it ``fit`` raises an ImportError that says so.
+
     Examples
     --------
     >>> from sentence_transformers import SentenceTransformer
@@ -60,6 +106,13 @@ class SbertLearner:
     >>> learner.transform(["good food"]).shape
     (1, 384)
     """
+
+    _parameter_constraints = constraints(
+        "batch_size", "epochs", "learning_rate",
+        sent_tfm=[HasMethods(["encode"])],
+        warmup_steps=[Interval(Integral, 0, None, closed="left")],
+        **_SBERT_CONSTRAINTS,
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -80,18 +133,20 @@ class SbertLearner:
         self.loss = loss
         self.show_progress_bar = show_progress_bar
         self.random_state = random_state
-        self.loss_curve_ = []
 
     def fit(self, texts1, texts2, y):
         """Finetune for ``epochs`` passes over the pairs, with a fresh optimiser."""
-        self._optimizers = (None, None)
-        self._train(texts1, texts2, y, self.epochs)
-        return self
+        return self._fit(texts1, texts2, y, incremental=False)
 
     def partial_fit(self, texts1, texts2, y):
         """One pass over the pairs, continuing with the same optimiser."""
-        self._train(texts1, texts2, y, 1, keep_optimizer=True)
-        return self
+        return self._fit(texts1, texts2, y, incremental=True)
+
+    def __sklearn_clone__(self):
+        """An unfitted learner with the same parameters, over the same model (see Notes)."""
+        params = self.get_params(deep=False)
+        model = params.pop("sent_tfm")
+        return type(self)(model, **{name: clone(v, safe=False) for name, v in params.items()})
 
     def transform(self, texts, batch_size=32):
         """Encode ``texts`` with the finetuned model: float32 (n_texts, dim)."""
@@ -108,14 +163,14 @@ class SbertLearner:
     def __sklearn_tags__(self):
         """Says what it takes (texts, not arrays) in scikit-learn's terms, so tools such
         as the training widgets can ask ``sklearn.utils.get_tags`` instead of its class."""
-        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+        from sklearn.utils import TransformerTags
 
-        return Tags(
-            estimator_type=None,
-            target_tags=TargetTags(required=True),
-            transformer_tags=TransformerTags(preserves_dtype=[]),
-            input_tags=InputTags(two_d_array=False, string=True),
-        )
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.transformer_tags = TransformerTags(preserves_dtype=[])
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
 
     def save(self, path):
         """Write the finetuned model to ``path`` (loadable with ``SentenceTransformer(path)``)."""
@@ -123,9 +178,19 @@ class SbertLearner:
 
     to_disk = save
 
-    def _train(self, texts1, texts2, y, epochs, keep_optimizer=False):
-        texts1, texts2, y = _check_text_pairs(texts1, texts2, y)
-        _check_choice("loss", self.loss, SBERT_LOSSES)
+    def _check_data(self, texts1, texts2, y, first, classes=None):
+        return _check_text_pairs(texts1, texts2, y)
+
+    def _initialize(self, texts1, texts2, y):
+        require_training_modules()
+        self.loss_curve_ = []
+        self._optimizers = (None, None)
+
+    def _train(self, texts1, texts2, y, epochs, incremental):
+        """``epochs`` passes with sentence-transformers' trainer. ``fit``'s learning rate
+        decays to zero over its passes, so its optimiser is not kept; ``partial_fit``'s
+        rate stays constant after the warm-up, and its optimiser is kept for the next
+        call."""
         from datasets import Dataset
         from sentence_transformers import (
             SentenceTransformerTrainer,
@@ -141,7 +206,7 @@ class SbertLearner:
                     losses.append(float(logs["loss"]))
 
         data = Dataset.from_dict({"sentence1": texts1, "sentence2": texts2, "score": y})
-        optimizers = getattr(self, "_optimizers", (None, None)) if keep_optimizer else (None, None)
+        optimizers = self._optimizers if incremental else (None, None)
         with _global_random_kept(), tempfile.TemporaryDirectory(prefix="embedwidget-") as scratch:
             args = SentenceTransformerTrainingArguments(
                 output_dir=scratch,
@@ -149,7 +214,7 @@ class SbertLearner:
                 per_device_train_batch_size=self.batch_size,
                 learning_rate=self.learning_rate,
                 warmup_steps=self.warmup_steps,
-                lr_scheduler_type="constant_with_warmup" if keep_optimizer else "linear",
+                lr_scheduler_type="constant_with_warmup" if incremental else "linear",
                 logging_strategy="epoch",
                 save_strategy="no",
                 report_to=[],
@@ -168,7 +233,7 @@ class SbertLearner:
                 )
             _keep_logs_quiet(trainer)
             trainer.train()
-        if keep_optimizer:
+        if incremental:
             self._optimizers = (trainer.optimizer, trainer.lr_scheduler)
 
     def _make_loss(self):
@@ -286,20 +351,15 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
     (1, 384)
     """
 
-    _parameter_constraints = {
-        "name": [str],
-        "n_pos": [Interval(Integral, 0, None, closed="left")],
-        "n_neg": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "warmup_ratio": [Interval(Real, 0, 1, closed="both")],
-        "max_seq_length": [Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions(set(SBERT_LOSSES))],
-        "device": [str, None],
-        "show_progress_bar": ["boolean"],
-        "random_state": [Interval(Integral, 0, None, closed="left"), None],
-    }
+    _parameter_constraints = constraints(
+        "epochs", "batch_size", "learning_rate", "device",
+        name=[str],
+        n_pos=[Interval(Integral, 0, None, closed="left")],
+        n_neg=[Interval(Integral, 1, None, closed="left")],
+        warmup_ratio=[Interval(Real, 0, 1, closed="both")],
+        max_seq_length=[Interval(Integral, 1, None, closed="left")],
+        **_SBERT_CONSTRAINTS,
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -331,19 +391,22 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Sample pairs from labelled texts and finetune a fresh copy of the model."""
-        texts, y = self._check_fit_data(X, y)
-        t1, t2, similar = self._pairs(texts, y)
-        n_steps = int(np.ceil(len(similar) / self.batch_size)) * self.epochs
-        self.learner_.warmup_steps = int(self.warmup_ratio * n_steps)
-        self.learner_.fit(t1, t2, similar)
-        return self
+        return self._fit(X, y, incremental=False)
 
     def partial_fit(self, X, y, classes=None):
         """One pass over pairs sampled from this batch, continuing the same model."""
-        texts, y = self._check_partial_fit_data(X, y, classes)
+        return self._fit(X, y, incremental=True, classes=classes)
+
+    def _train(self, texts, y, epochs, incremental):
         t1, t2, similar = self._pairs(texts, y)
-        self.learner_.partial_fit(t1, t2, similar)
-        return self
+        learner = self.learner_
+        learner.show_progress_bar = self.show_progress_bar  # the tuner's, as it is now
+        if incremental:
+            learner.partial_fit(t1, t2, similar)
+            return
+        n_steps = int(np.ceil(len(similar) / self.batch_size)) * epochs
+        learner.warmup_steps = int(self.warmup_ratio * n_steps)
+        learner.fit(t1, t2, similar)
 
     def transform(self, X):
         """Encode texts with the finetuned model: float32 (n_texts, dim)."""
@@ -364,9 +427,10 @@ class SbertTuner(LabelledTunerMixin, TransformerMixin, BaseEstimator):
         type_of_target(y, input_name="y", raise_unknown=True)
         return texts, y
 
-    def _initialize(self, texts):
+    def _initialize(self, texts, y):
         from sentence_transformers import SentenceTransformer
 
+        require_training_modules()  # before the model loads: the error comes at once
         self._rng = np.random.RandomState(self.random_state)
         device = resolve_device(self.device)
         with transformers_bars_hidden(not self.show_progress_bar):
@@ -410,8 +474,3 @@ def _check_text_pairs(texts1, texts2, y):
             f"y must lie in [0, 1] (1: similar, 0: dissimilar); got {y.min():g} to {y.max():g}."
         )
     return texts1, texts2, y.tolist()
-
-
-def _check_choice(name, value, options):
-    if value not in options:
-        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
