@@ -113,8 +113,8 @@ def flush_denormals():
     """Treat subnormal floats as zero on the CPU while the block runs, then restore.
 
     As a head fits its labels, gradients and Adam's second moments shrink into the
-    subnormal range, where x86 arithmetic is many times slower: without this a 500-epoch
-    fit on real embeddings takes over twice as long. The values lost are below 1e-38.
+    subnormal range, where x86 arithmetic is many times slower, and a long fit on real
+    embeddings spends much of its time there. The values lost are below 1e-38.
     """
     import torch
 

@@ -40,25 +40,26 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
     ----------
     hidden_dim : int, default=50
         Size of the learned embedding (and of the network's hidden layer). Wider moves
-        the picture further (256: +0.106 over the raw embedding against 50's +0.092,
-        ``bench/quality.py``) at about four times the cost of each ``transform``.
+        the picture further (``bench/quality.py``), and every ``transform`` costs
+        roughly in proportion to the width: 50 keeps a live picture of many points cheap.
     n_neg : int, default=3
         Dissimilar partners sampled per item (and one similar one).
     epochs : int, default=20
         Passes over the sampled pairs in ``fit`` (an upper bound with early stopping).
     learning_rate : float, default=0.01
-        AdamW's step size. Ten times embetter's 0.001: with 200 labels the correction
-        then moves the picture (the macro-F1 of a classifier on the 2-D PCA of held-out
-        points) by +0.083 over the raw embedding on average over the bench's five data
-        sets, against +0.019 at 0.001 and +0.016 for embetter's tuner; a logistic
-        regression on it scores +0.003 macro-F1 over raw (``bench/quality.py``).
+        AdamW's step size, ten times embetter's 0.001. At 0.001 the correction hardly
+        moves within the passes early stopping allows, and the picture of held-out
+        points stays close to the raw embedding's; at 0.01 it moves clearly, and a
+        logistic regression on the tuned embedding still scores as well as on the raw
+        one (``bench/quality.py``; its figures are in ``bench/RESULTS.md``).
     loss : {"cosine", "contrastive"}, default="contrastive"
     margin : float, default=0.5
     weight_decay : float, default=1.0
         AdamW's decoupled weight decay; with ``residual=True`` it pulls the correction
-        towards none, that is towards the raw embedding's projection (without it the
-        picture moved a little more, +0.091, and the logistic regression lost 0.044 on
-        the 20-class set instead of 0.032).
+        towards none, that is towards the raw embedding's projection. Without it the
+        picture moved a little further, but a logistic regression on the tuned
+        embedding lost more of what the raw one knew on the data set with the most
+        classes: the decay gives up a little movement to keep that.
     residual : bool, default=True
         ``transform`` returns ``x @ P + f(x)``: the projection of the input onto its top
         ``hidden_dim`` principal directions (``P``, fixed at the start of training),
@@ -81,9 +82,9 @@ class ContrastiveTuner(TorchStateMixin, LabelledTunerMixin, TransformerMixin, Ba
         this one learns ``f`` on four folds, the fifth is scored by log-loss; ties go to
         the smaller ``a``).
         Costs five more fits. Worth it with thousands of labels, where the full
-        correction fits the training items too well: on 2,500 labelled reviews it chose
-        ``a = 0`` and kept the raw embedding's accuracy, which the full correction lost
-        (``bench/contrastive.py --only scale --labels 100000``).
+        correction fits the training items too well: on a few thousand labelled reviews
+        it chose ``a = 0`` and kept the raw embedding's accuracy, which the full
+        correction lost (``bench/contrastive.py --only scale --labels 100000``).
     random_state : int, RandomState or None, default=None
     device : {"auto", "cpu", "cuda", "mps"}, default="auto"
     show_progress_bar : bool or None, default=None

@@ -126,12 +126,11 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
     batch_size : int, default=32
         Rows per optimiser step.
     activation : {"relu", "tanh", "sigmoid", "identity"}, default="sigmoid"
-        Applied to the hidden layer (and so to the tuned embedding). With 200 labels,
-        sigmoid moved the picture most (the macro-F1 of a classifier on the 2-D PCA of
-        held-out points: +0.113 over the raw embedding on average over the bench's five
-        data sets, relu +0.092, tanh +0.096; embetter's tuner +0.105) and kept the most
-        for a logistic regression on it (macro-F1 +0.018 over raw; relu +0.010;
-        ``bench/quality.py``).
+        Applied to the hidden layer (and so to the tuned embedding). Trained on a few
+        hundred labels, sigmoid moved the picture of held-out points the most (how well a
+        classifier separates the classes in its 2-D PCA), ahead of tanh, relu and
+        embetter's tuner, and gave a logistic regression on the tuned embedding the best
+        score (``bench/quality.py``; its figures are in ``bench/RESULTS.md``).
     weight_decay : float, default=0.0
         AdamW's decoupled weight decay; it keeps a head trained on few labels from
         overfitting them.
@@ -139,16 +138,17 @@ class FeedForwardTuner(TorchHeadMixin, LabelledTunerMixin, TransformerMixin, Bas
         While training, each input entry is zeroed with this probability (and the rest
         scaled up to keep the mean): every pass sees a noisy copy of each labelled
         vector, so the head cannot lean on a few of its coordinates. ``transform`` and
-        ``predict`` never drop anything. With 200 labels, 0.2 and 0.5 (with
-        ``n_iter_no_change=20``) left the picture and a logistic regression's macro-F1
-        where they were, within noise (``bench/quality.py --seeds 10``); it may help
-        with fewer labels or noisier vectors.
+        ``predict`` never drop anything. With a few hundred labels, moderate and heavy
+        dropout left the picture and a logistic regression's score where they were,
+        within the noise between seeds (``bench/quality.py``), so it is off by default;
+        it may help with fewer labels or noisier vectors.
     early_stopping : bool, default=True
         In ``fit``, hold back ``validation_fraction`` of the rows, stop when their loss has
-        not improved for ``n_iter_no_change`` epochs and keep the best weights. With a
-        few hundred labels, 500 epochs overfit them: on held-out data this default
-        raised macro-F1 by about 0.03 over training all epochs (``bench/feedforward.py``).
-        ``epochs`` is then an upper bound. ``partial_fit`` never holds rows back.
+        not improved for ``n_iter_no_change`` epochs and keep the best weights. A few
+        hundred labels are learned by heart long before 500 passes end, and stopping
+        where the held-back rows stop improving scored better on held-out data than
+        training every pass (``bench/feedforward.py``). ``epochs`` is then an upper
+        bound. ``partial_fit`` never holds rows back.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
     random_state : int, RandomState or None, default=None
