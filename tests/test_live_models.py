@@ -129,6 +129,24 @@ def test_sbert_learner_trains_live_on_the_texts(encoded):
     check_learner_live(LearnerWidget(learner, encoded, texts=TEXTS))
 
 
+@pytest.mark.slow
+def test_resetting_an_sbert_learner_puts_its_model_back_as_it_started(encoded):
+    from sentence_transformers import SentenceTransformer
+
+    from embedwidget.text import resolve_model_path
+
+    model = SentenceTransformer(resolve_model_path("all-MiniLM-L6-v2"), device="cpu")
+    before = model.encode(TEXTS[:4])
+    widget = LearnerWidget(SbertLearner(model, batch_size=2, warmup_steps=0), encoded, texts=TEXTS)
+    widget.add_pairs([0, 6], [1, 7], similar=True)
+    widget.fit(1)
+    assert not np.allclose(model.encode(TEXTS[:4]), before, atol=1e-4)  # finetuned in place
+    widget.reset()
+    assert widget.model.sent_tfm is model  # the user's model, not a copy
+    np.testing.assert_allclose(model.encode(TEXTS[:4]), before, atol=1e-5)
+    widget.close()
+
+
 def test_a_texts_tuner_without_texts_is_refused(encoded):
     with pytest.raises(ValueError, match="pass texts="):
         TunerWidget(SbertTuner(), encoded, y=first_labels())

@@ -9,6 +9,7 @@ is raised once, by the next ``run`` or ``stop``.
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 import time
 
@@ -66,6 +67,7 @@ class TrainingLoop:
         self.max_steps_per_second = max_steps_per_second
         self.steps = 0
         self._template = fresh_copy(model)
+        self._start_weights = weights_trained_in_place(model)
         self._step = step
         self._on_running = on_running or (lambda running: None)
         self._on_error = on_error or (lambda error: None)
@@ -130,6 +132,8 @@ class TrainingLoop:
         if self._template is None:
             raise TypeError(f"{type(self.model).__name__} cannot be copied, so it cannot be reset.")
         self.model = fresh_copy(self._template)
+        for name, state in self._start_weights.items():
+            getattr(self.model, name).load_state_dict(state)
 
     def restart_if_new(self, y):
         """Start the model over when ``y`` holds a class it has never seen (``partial_fit``
@@ -178,7 +182,7 @@ class TrainingLoop:
 
 def fresh_copy(model):
     """An untrained copy to start over from: scikit-learn's clone, or a deep copy of a
-    model that is not a scikit-learn estimator (SbertLearner); None if neither works."""
+    model that is not a scikit-learn estimator; None if neither works."""
     try:
         return clone(model)
     except TypeError:
@@ -187,3 +191,19 @@ def fresh_copy(model):
         return copy.deepcopy(model)
     except Exception:
         return None
+
+
+def weights_trained_in_place(model):
+    """CPU copies of the weights of the torch modules among the model's parameters (an
+    SbertLearner's ``sent_tfm``, which ``fit`` finetunes in place and ``clone`` shares),
+    to put back when training starts over."""
+    torch = sys.modules.get("torch")
+    if torch is None or not hasattr(model, "get_params"):
+        return {}
+    return {
+        name: {
+            key: value.detach().to("cpu", copy=True) for key, value in module.state_dict().items()
+        }
+        for name, module in model.get_params(deep=False).items()
+        if isinstance(module, torch.nn.Module)
+    }
