@@ -103,3 +103,25 @@ def test_the_first_live_frame_lines_up_with_the_starting_picture(X):
     start = session.positions.copy()
     session.fit(1)
     np.testing.assert_allclose(session.positions, start, atol=1e-4)
+
+
+def test_invert_selection_selects_everything_else(X):
+    session = AnnotationSession(X)
+    session.select([0, 5])
+    inverted = session.invert_selection()
+    assert len(inverted) == N - 2 and 0 not in inverted and 5 not in inverted
+    assert session.invert_selection().tolist() == [0, 5]
+
+
+def test_a_training_widgets_labels_are_called_y_in_its_errors(X):
+    from embedwidget import LearnerWidget, TunerWidget
+
+    with pytest.raises(ValueError, match="^y has 3 entries"):
+        TunerWidget(FeedForwardTuner(), X, y=["a", "b", None])
+    with pytest.raises(TypeError, match="y="):
+        TunerWidget(FeedForwardTuner(), X, labels=few_labels())
+    tuner = TunerWidget(FeedForwardTuner(), X, y=few_labels())
+    learner = LearnerWidget(ContrastiveLearner(), X)
+    assert not tuner.can_pair and learner.can_pair  # pair buttons only where pairs train
+    tuner.close()
+    learner.close()

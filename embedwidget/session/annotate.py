@@ -83,6 +83,9 @@ class AnnotationSession:
     ['text 5', 'text 6']
     """
 
+    # What the given labels are called in errors (a TunerSession's are scikit-learn's y).
+    labels_name = "labels"
+
     def __init__(self, X, texts=None, labels=None, store=None, *, encoder=None, smoothing=0):
         X = check_embedding(X)
         self.n = len(X)
@@ -93,7 +96,7 @@ class AnnotationSession:
         self.encoder = check_encoder(encoder)
         self.store = open_store(store)
         check_store_fits(self.store, self.n)
-        self.labels = Labels(labels, self.n, self.store)
+        self.labels = Labels(labels, self.n, self.store, self.labels_name)
         self.lock = threading.RLock()
         self.projector = Projector(smoothing=smoothing)
         self.selection = np.empty(0, np.int64)
@@ -103,6 +106,7 @@ class AnnotationSession:
         self._mine = []  # ids of the actions made in this session, oldest first
         self._version = None
         self._index = None  # nearest neighbours in the drawn embedding, made when first asked
+        self._meaning_index = None  # the same in X, for queries by meaning
         self.show(X)
         self.sync()
         _WATCHER.add(self)
@@ -231,6 +235,12 @@ class AnnotationSession:
             self._tell("selection")
         return indices
 
+    def invert_selection(self):
+        """Select every point that is not selected, and nothing that is; returns it."""
+        keep = np.ones(self.n, dtype=bool)
+        keep[self.selection] = False
+        return self.select(np.flatnonzero(keep))
+
     def find(self, words):
         """The points whose text holds every one of ``words`` as a whole word, ignoring
         case ("cat" finds "a cat sat", not "category")."""
@@ -248,7 +258,9 @@ class AnnotationSession:
     def select_similar(self, query, k=20):
         """Select the ``k`` points nearest in meaning to ``query``; returns them, nearest
         first. The query is encoded with ``encoder`` and compared (cosine) with every point
-        of the embedding that is drawn; ``k`` is clamped to the number of points."""
+        of X, the embedding the texts were encoded into (a tuned embedding knows the
+        labels, not the words: in it a query lands among the texts of its likeliest
+        class); ``k`` is clamped to the number of points."""
         if self.encoder is None:
             raise ValueError(
                 "select_similar needs an encoder: pass encoder= (e.g. SentenceEncoder()) "
@@ -259,8 +271,9 @@ class AnnotationSession:
         if not query.strip():
             raise ValueError("query is empty: type some words to search for.")
         k = check_k(k)
-        chosen = self._neighbour_index().nearest(self.query_vector(query), k)
-        return self.select(chosen)
+        if self._meaning_index is None:
+            self._meaning_index = CosineIndex(self.X)
+        return self.select(self._meaning_index.nearest(self.query_vector(query), k))
 
     def select_neighbours(self, indices=None, k=20):
         """Add to the selection the ``k`` points nearest (cosine) to ``indices`` (default:

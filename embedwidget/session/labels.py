@@ -49,10 +49,10 @@ class Labels:
     ([0, 1, 2], ['a', 'c', 'c'])
     """
 
-    def __init__(self, given, n, store):
+    def __init__(self, given, n, store, name="labels"):
         self.n = n
         self.store = store
-        rows, values = _check_given_labels(given, n)
+        rows, values = _check_given_labels(given, n, name)
         self.vocab = _sorted_labels(set(values))
         if len(self.vocab) > MAX_LABELS:
             raise ValueError(f"At most {MAX_LABELS} distinct labels can be shown.")
@@ -131,15 +131,15 @@ def _is_missing(value):
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is _NA
 
 
-def _check_given_labels(labels, n):
+def _check_given_labels(labels, n, name="labels"):
     """``(rows, values)`` of the labelled points among ``labels``, one label per point."""
     if labels is None:
         return np.empty(0, np.int64), []
     if isinstance(labels, str):
-        raise TypeError("labels must be a sequence with one label per point, not a string.")
+        raise TypeError(f"{name} must be a sequence with one label per point, not a string.")
     labels = labels.tolist() if hasattr(labels, "tolist") else list(labels)
     if len(labels) != n:
-        raise ValueError(f"labels has {len(labels)} entries but X has {n} points.")
+        raise ValueError(f"{name} has {len(labels)} entries but X has {n} points.")
     rows, values = [], []
     for i, label in enumerate(labels):
         if _is_missing(label):
@@ -152,7 +152,7 @@ def _check_given_labels(labels, n):
             label = str(label)  # a numpy str_ too
         else:
             raise TypeError(
-                f"labels[{i}] is {label!r}; a label must be a non-empty str or an int "
+                f"{name}[{i}] is {label!r}; a label must be a non-empty str or an int "
                 "(None or NaN for unlabelled)."
             )
         rows.append(i)

@@ -93,6 +93,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
     transition_ms = traitlets.Int(300).tag(sync=True)
     can_search_similar = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
+    can_pair = traitlets.Bool(True, read_only=True).tag(sync=True)  # pair buttons shown
 
     # The browser's requests (js/protocol.js names them): request -> method(content, buffers).
     _commands = {
@@ -209,6 +210,10 @@ class EmbeddingScatter(anywidget.AnyWidget):
     def current_labels(self):
         """A list with every point's label now (``None`` where unlabelled)."""
         return self.session.current_labels()
+
+    def invert_selection(self):
+        """Select every point that is not selected, and nothing that is; returns it."""
+        return self.session.invert_selection()
 
     # -- finding points by meaning --------------------------------------------------------------
 

@@ -272,9 +272,15 @@ class TunerWidget(_TrainingWidget):
     """
 
     def __init__(self, tuner, X, texts=None, y=None, store=None, *, max_fps=10, **kwargs):
+        if "labels" in kwargs:
+            raise TypeError(
+                "TunerWidget takes the labels as y=, as scikit-learn does: "
+                "TunerWidget(tuner, X, y=labels)."
+            )
         session_kwargs = _take_session_kwargs(kwargs)
         session = TunerSession(tuner, X, texts, y, store, max_fps=max_fps, **session_kwargs)
         self._adopt(session, **kwargs)
+        self.set_trait("can_pair", False)  # it trains on labels: pairs would do nothing
 
     @property
     def tuner(self):
