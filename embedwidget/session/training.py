@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from sklearn import config_context
 
 from embedwidget._utils import check_embedding, check_indices, quiet
 from embedwidget.session.annotate import AnnotationSession
@@ -155,6 +154,19 @@ class TrainingSession(AnnotationSession):
         self.loop.close()
         super().close()
 
+    def undo(self):
+        """Take back the last action made here (see AnnotationSession.undo), and what the
+        model learned from it: a fitted model starts over on what stays labelled (the
+        next steps train it again), so an undone Accept is no longer suggested back."""
+        with self.loop.lock:
+            undone = super().undo()
+            if undone is not None and self.is_fitted():
+                self.loop.restart()
+                self.say("Undone, and the model starts over without it.")
+                if not self.running:
+                    self.step()  # so it can suggest again at once
+        return undone
+
     def _stopped_by(self, error):
         """Shown to the person; raised by the next fit() or stop()."""
         self.error = f"Training stopped: {describe(error)}"
@@ -242,17 +254,12 @@ class TrainingSession(AnnotationSession):
         return out
 
     def is_fitted(self):
-        return self.steps > 0 or fitted(self.model)
+        if hasattr(self.model, "get_params"):  # a scikit-learn estimator says so itself
+            return fitted(self.model)
+        return self.steps > 0
 
     def drawn_embedding(self):
         return self.X if self.embedding is None else self.embedding
-
-    def query_vector(self, query):
-        vector = super().query_vector(query)
-        if self.embedding is None:
-            return vector
-        with config_context(assume_finite=True):
-            return self.model.transform([query] if self.takes_texts else vector)
 
     def model_input(self, rows):
         """What the model takes for points ``rows``: rows of X, or their texts."""
@@ -332,6 +339,7 @@ class TunerSession(TrainingSession):
     ``tuner.partial_fit`` on every labelled point, given up front or in the store."""
 
     role = "tuner"
+    labels_name = "y"
 
     def batch(self):
         with self.lock:
