@@ -150,6 +150,18 @@ class AnnotationSession:
         """The embedding the picture is drawn from (before its projection to 2-D)."""
         return self.X
 
+    def topics(self, n_regions=None):
+        """The regions of the picture now and the words that name them: a DataFrame with
+        region, keywords, size, x, y (see ``embedwidget.session.topics``). Computed once
+        per picture: call it when the picture has settled, not every frame."""
+        from embedwidget.session.topics import topics
+
+        key = (id(self.positions), n_regions)
+        if getattr(self, "_topics_key", None) != key:
+            self._topics = topics(self.positions, self.texts, n_regions)
+            self._topics_key = key
+        return self._topics.copy()
+
     # -- the store: labels and pairs ----------------------------------------------------
 
     def sync(self):

@@ -46,7 +46,8 @@ class TrainingSession(AnnotationSession):
         Each point's doubt (0 sure, 1 unsure) as of the last frame, when ``show_doubt``.
 
     Besides AnnotationSession's, subscribers hear "training" (steps, losses, status,
-    error or running changed).
+    error or running changed) and "settled" (training paused: ``fit`` returned, the
+    thread stopped; the time for work that is too slow for every frame).
     """
 
     def __init__(
@@ -115,6 +116,8 @@ class TrainingSession(AnnotationSession):
     def _set_running(self, running):
         self._running = running
         self._tell("training")
+        if not running:
+            self._tell("settled")
 
     # -- running --------------------------------------------------------------------------
 
@@ -134,6 +137,7 @@ class TrainingSession(AnnotationSession):
         self.loop.run(steps)
         if self._frame_step != self.steps:  # unless the last step just drew one
             self.frame()
+        self._tell("settled")
 
     def reset(self):
         """Stop, forget what the model learned, and draw the starting picture again."""

@@ -94,6 +94,8 @@ class EmbeddingScatter(anywidget.AnyWidget):
     can_search_similar = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_pair = traitlets.Bool(True, read_only=True).tag(sync=True)  # pair buttons shown
+    show_topics = traitlets.Bool(False).tag(sync=True)
+    _topics = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     # The browser's requests (js/protocol.js names them): request -> method(content, buffers).
     _commands = {
@@ -144,6 +146,16 @@ class EmbeddingScatter(anywidget.AnyWidget):
             self._bounds = list(self.session.bounds)
             self._positions = positions_to_bytes(self.session.positions)
 
+    def _on_settled(self):
+        """The picture holds still: name its regions again, if they are shown."""
+        if self.show_topics:
+            self._topics = self.session.topics()[["keywords", "size", "x", "y"]].to_dict("records")
+
+    @traitlets.observe("show_topics")
+    def _toggle_topics(self, change):
+        if change["new"]:
+            self._on_settled()
+
     def _on_labels(self):
         session = self.session
         with self._lock, self.hold_sync():
@@ -184,6 +196,12 @@ class EmbeddingScatter(anywidget.AnyWidget):
         if len(X) != self.session.n:
             raise ValueError(f"X has {len(X)} points but the widget shows {self.session.n}.")
         self.session.show(X)
+        self._on_settled()
+
+    def topics(self, n_regions=None):
+        """The regions of the picture and the words that name them (DataFrame: region,
+        keywords, size, x, y); ``show_topics = True`` draws them on the map."""
+        return self.session.topics(n_regions)
 
     # -- actions: each one goes to the store first, then to the picture --------------------
 
