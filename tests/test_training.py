@@ -245,7 +245,7 @@ def test_things_that_cannot_train_are_refused(X, bad, message):
 
 
 def test_lengths_must_match(X):
-    with pytest.raises(ValueError, match="labels has 3 entries"):
+    with pytest.raises(ValueError, match="y has 3 entries"):
         TunerWidget(tuner(), X, y=["a", "b", "c"])
     with pytest.raises(ValueError, match="texts has 2 entries"):
         TunerWidget(tuner(), X, texts=["a", "b"])

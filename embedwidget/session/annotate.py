@@ -48,6 +48,9 @@ class AnnotationSession:
         sessions (other widgets, notebooks, processes) may share.
     encoder : object with ``transform(list_of_str)``, optional
         Turns a query into a vector of X's space, for ``select_similar``.
+    data : pandas.DataFrame, optional
+        More about each point, one row per row of X (its index is ignored): its columns
+        travel with the points in the exports, and can colour the picture.
     smoothing : float, default=0
         How much of the previous view bounds a new picture keeps (see ``Projector``).
 
@@ -86,7 +89,9 @@ class AnnotationSession:
     # What the given labels are called in errors (a TunerSession's are scikit-learn's y).
     labels_name = "labels"
 
-    def __init__(self, X, texts=None, labels=None, store=None, *, encoder=None, smoothing=0):
+    def __init__(
+        self, X, texts=None, labels=None, store=None, *, encoder=None, data=None, smoothing=0
+    ):
         X = check_embedding(X)
         self.n = len(X)
         self.X = X
@@ -94,6 +99,7 @@ class AnnotationSession:
             None if texts is None else check_length(check_texts(texts, "texts"), self.n, "texts")
         )
         self.encoder = check_encoder(encoder)
+        self.data = check_data(data, self.n)
         self.store = open_store(store)
         check_store_fits(self.store, self.n)
         self.labels = Labels(labels, self.n, self.store, self.labels_name)
@@ -149,6 +155,38 @@ class AnnotationSession:
     def drawn_embedding(self):
         """The embedding the picture is drawn from (before its projection to 2-D)."""
         return self.X
+
+    def column_colours(self, name):
+        """How to colour the points by the column ``name`` of ``data``.
+
+        Returns ``("categories", codes, names)`` for a column of categories (strings,
+        booleans, a pandas category, or integers with at most 20 values): ``codes``
+        uint16, k for the k-th of ``names``, 0 where missing; or ``("scale", values, low,
+        high)`` for numbers: ``values`` uint8 from 1 (``low``) to 255 (``high``), 0 where
+        missing.
+        """
+        import pandas as pd
+
+        column = self.data[name]
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        if numeric and not (
+            pd.api.types.is_integer_dtype(column) and column.nunique() <= MAX_CATEGORIES_OF_INTS
+        ):
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            known = np.isfinite(values)
+            low, high = (values[known].min(), values[known].max()) if known.any() else (0.0, 0.0)
+            span = high - low if high > low else 1.0
+            scaled = np.zeros(len(values), dtype=np.uint8)
+            scaled[known] = 1 + np.rint((values[known] - low) / span * 254).astype(np.uint8)
+            return "scale", scaled, float(low), float(high)
+        categories = pd.Categorical(column)
+        if len(categories.categories) > MAX_CATEGORIES:
+            raise ValueError(
+                f"data[{name!r}] has {len(categories.categories)} distinct values; at most "
+                f"{MAX_CATEGORIES} can have colours of their own."
+            )
+        codes = (categories.codes + 1).astype(np.uint16)  # -1 (missing) becomes 0
+        return "categories", codes, [str(c) for c in categories.categories]
 
     def topics(self, n_regions=None):
         """The regions of the picture now and the words that name them: a DataFrame with
@@ -343,10 +381,11 @@ class AnnotationSession:
         return frame
 
     def points_frame(self, index):
-        """Points ``index`` as a DataFrame: index, text, label, x, y."""
+        """Points ``index`` as a DataFrame: index, text, label, x, y, and the columns of
+        ``data``."""
         import pandas as pd
 
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "index": index,
                 "text": self.texts_at(index),
@@ -355,6 +394,9 @@ class AnnotationSession:
                 "y": self.positions[index, 1],
             }
         )
+        if self.data is None:
+            return frame
+        return pd.concat([frame, self.data.iloc[index].reset_index(drop=True)], axis=1)
 
     def pairs_frame(self):
         """Every pair: index_a, index_b, text_a, text_b, similar, x/y of both, time."""
@@ -386,6 +428,32 @@ class AnnotationSession:
     def close(self):
         """Stop watching the store."""
         _WATCHER.discard(self)
+
+
+MAX_CATEGORIES = 255  # distinct values of a column that colours the picture
+MAX_CATEGORIES_OF_INTS = 20  # an int column with at most this many values is categories
+
+# The columns every export starts with; ``data`` may not reuse their names.
+OWN_COLUMNS = ("index", "text", "label", "x", "y", "time")
+
+
+def check_data(data, n):
+    """``data`` as a DataFrame with a plain 0..n-1 index, or None."""
+    if data is None:
+        return None
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    if len(data) != n:
+        raise ValueError(f"data has {len(data)} rows but X has {n} points.")
+    clash = [str(c) for c in data.columns if c in OWN_COLUMNS]
+    if clash:
+        raise ValueError(
+            f"data has columns named like the exports' own ({', '.join(clash)}): rename them, "
+            "e.g. data.rename(columns={...})."
+        )
+    return data.reset_index(drop=True)
 
 
 def open_store(store):

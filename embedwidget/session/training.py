@@ -28,7 +28,7 @@ class TrainingSession(AnnotationSession):
     Parameters
     ----------
     model : estimator with ``partial_fit`` and ``transform``
-    X, texts, labels, store, encoder : as in AnnotationSession
+    X, texts, labels, store, encoder, data : as in AnnotationSession
     max_fps, max_steps_per_second, max_bytes_per_second, frame_chunk :
         as in TunerWidget.
 
@@ -59,6 +59,7 @@ class TrainingSession(AnnotationSession):
         store=None,
         *,
         encoder=None,
+        data=None,
         max_fps=10,
         max_steps_per_second=20,
         max_bytes_per_second=8_000_000,
@@ -93,7 +94,7 @@ class TrainingSession(AnnotationSession):
         self._encode_order = None  # the order texts are encoded in for a frame
         # One projector for the starting picture and the live frames, so the first live
         # frame is turned to line up with the starting picture.
-        super().__init__(X, texts, labels, store, encoder=encoder, smoothing=0.5)
+        super().__init__(X, texts, labels, store, encoder=encoder, data=data, smoothing=0.5)
 
     role = "model"
 

@@ -94,6 +94,9 @@ class EmbeddingScatter(anywidget.AnyWidget):
     can_search_similar = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_pair = traitlets.Bool(True, read_only=True).tag(sync=True)  # pair buttons shown
+    color_by = traitlets.Unicode("label").tag(sync=True)
+    _colors = traitlets.Bytes().tag(sync=True)  # the colour_by column, as session encodes it
+    _color_legend = traitlets.Dict().tag(sync=True)  # {"kind", "names"} or {"kind", "low", "high"}
     show_topics = traitlets.Bool(False).tag(sync=True)
     _topics = traitlets.List(traitlets.Dict()).tag(sync=True)
 
@@ -107,10 +110,36 @@ class EmbeddingScatter(anywidget.AnyWidget):
     }
 
     def __init__(
-        self, X, texts=None, labels=None, store=None, *, height=480, encoder=None, **kwargs
+        self,
+        X,
+        texts=None,
+        labels=None,
+        store=None,
+        *,
+        height=480,
+        encoder=None,
+        data=None,
+        **kwargs,
     ):
-        session = AnnotationSession(X, texts, labels, store, encoder=encoder)
+        session = AnnotationSession(X, texts, labels, store, encoder=encoder, data=data)
         self._adopt(session, height=height, **kwargs)
+
+    @classmethod
+    def from_dataframe(cls, df, text="text", embedding="embedding", **kwargs):
+        """A widget on the rows of ``df``: ``df[embedding]`` holds each row's vector (or
+        name a list of columns), ``df[text]`` its text, and every other column becomes
+        ``data``. The rest of ``kwargs`` go to the widget as usual."""
+        columns = [embedding] if isinstance(embedding, str) else list(embedding)
+        missing = [c for c in [text, *columns] if c is not None and c not in df.columns]
+        if missing:
+            raise ValueError(f"df has no column {missing[0]!r}; it has {list(df.columns)}.")
+        if isinstance(embedding, str):
+            X = np.stack(df[embedding].to_numpy())
+        else:
+            X = df[columns].to_numpy()
+        texts = None if text is None else df[text].astype(str).tolist()
+        data = df.drop(columns=[c for c in [text, *columns] if c is not None])
+        return cls(X, texts=texts, data=data if len(data.columns) else None, **kwargs)
 
     def _adopt(self, session, **kwargs):
         """Show ``session``: its picture and labels are set before the widget opens its
@@ -121,6 +150,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self._on_labels()
         super().__init__(_texts=session.texts or [], **kwargs)
         self.set_trait("can_search_similar", session.encoder is not None)
+        self._send_colours(self.color_by)
         session.subscribe(self._on_session)
         self.on_msg(self._on_msg)
 
@@ -168,6 +198,39 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
     def _on_message(self, message):
         self.send({"type": "info", "message": message})
+
+    def _colour_choices(self):
+        data = self.session.data
+        return ["label", *([] if data is None else [str(c) for c in data.columns])]
+
+    @traitlets.validate("color_by")
+    def _check_color_by(self, proposal):
+        choices = self._colour_choices()
+        if proposal["value"] not in choices:
+            raise traitlets.TraitError(
+                f"color_by must be one of {choices} (the columns of data); "
+                f"got {proposal['value']!r}."
+            )
+        return proposal["value"]
+
+    @traitlets.observe("color_by")
+    def _colour_by(self, change):
+        self._send_colours(change["new"])
+
+    def _send_colours(self, name):
+        data = self.session.data
+        with self._lock, self.hold_sync():
+            if data is None or name not in data.columns:
+                self._colors, self._color_legend = b"", {}
+                return
+            kind, values, *rest = self.session.column_colours(name)
+            self._colors = (
+                values.tobytes() if kind == "scale" else codes_to_bytes(values, len(rest[0]))
+            )
+            if kind == "scale":
+                self._color_legend = {"kind": kind, "low": rest[0], "high": rest[1]}
+            else:
+                self._color_legend = {"kind": kind, "names": rest[0]}
 
     @traitlets.validate("selection")
     def _check_selection(self, proposal):

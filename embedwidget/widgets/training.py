@@ -23,7 +23,6 @@ class _TrainingWidget(EmbeddingScatter):
     running = traitlets.Bool(False, read_only=True).tag(sync=True)
     status = traitlets.Unicode("", read_only=True).tag(sync=True)
     error = traitlets.Unicode("", read_only=True).tag(sync=True)
-    color_by = traitlets.Enum(["label", "doubt"], default_value="label").tag(sync=True)
     _doubt = traitlets.Bytes().tag(sync=True)
     compare = traitlets.Bool(False, read_only=True).tag(sync=True)
     _start_positions = traitlets.Bytes().tag(sync=True)
@@ -55,6 +54,7 @@ class _TrainingWidget(EmbeddingScatter):
                 self.set_trait("compare", True)
                 self._start_positions = self._positions
                 self._start_bounds = list(self._bounds)
+        self._on_color_by({"new": self.color_by})
         self.observe(self._on_color_by, "color_by")
 
     @property
@@ -116,6 +116,9 @@ class _TrainingWidget(EmbeddingScatter):
             self.set_trait("running", session.running)
             self.set_trait("status", session.status)
             self.set_trait("error", session.error)
+
+    def _colour_choices(self):
+        return ["label", "doubt", *super()._colour_choices()[1:]]
 
     def _on_color_by(self, change):
         self.session.show_doubt = change["new"] == "doubt"
@@ -334,7 +337,7 @@ class LearnerWidget(_TrainingWidget):
         return self.model
 
 
-_SESSION_KWARGS = ("encoder", "max_steps_per_second", "max_bytes_per_second", "frame_chunk")
+_SESSION_KWARGS = ("encoder", "data", "max_steps_per_second", "max_bytes_per_second", "frame_chunk")
 
 
 def _take_session_kwargs(kwargs):
