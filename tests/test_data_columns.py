@@ -84,3 +84,25 @@ def test_from_dataframe_reads_text_embedding_and_data(X, data):
     assert list(w.session.data.columns) == ["stars", "price", "shop"]
     with pytest.raises(ValueError, match="no column 'vector'"):
         EmbeddingScatter.from_dataframe(df, embedding="vector")
+
+
+def test_the_browser_asks_for_the_columns_of_the_rows_it_shows(X, data, monkeypatch):
+    from embedwidget.widgets.serializers import indices_to_bytes
+
+    sent = []
+    monkeypatch.setattr(EmbeddingScatter, "send", lambda self, msg, buffers=None: sent.append(msg))
+    w = EmbeddingScatter(X, data=data)
+    content = {"method": "custom", "content": {"action": "rows", "id": 7}}
+    w._handle_msg({"content": {"data": content}, "buffers": [indices_to_bytes([2, 0])]})
+    assert sent == [
+        {
+            "type": "rows",
+            "id": 7,
+            "indices": [2, 0],
+            "columns": {
+                "stars": ["3", "1"],
+                "price": [str(data["price"].iloc[2]), "2.0"],
+                "shop": ["", "north"],
+            },
+        }
+    ]

@@ -18,6 +18,7 @@ from embedwidget.widgets.serializers import (
     positions_to_bytes,
 )
 
+
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 
 
@@ -107,6 +108,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         "undo": "_undo_request",
         "similar": "_similar_request",
         "neighbours": "_neighbours_request",
+        "rows": "_rows_request",
     }
 
     def __init__(
@@ -358,6 +360,21 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self.session.select(indices_from_bytes(buffers[0] if buffers else None))
         added = self.session.select_neighbours(k=int(content.get("k", 20)))
         self.session.say(f"{len(added)} nearest points added to the selection")
+
+    def _rows_request(self, content, buffers):
+        """Answer the tooltip or the selection list: the ``data`` columns of the rows it
+        shows, as text (a few rows at a time; the browser never holds the whole frame)."""
+        rows = indices_from_bytes(buffers[0] if buffers else None)
+        data = self.session.data
+        columns = {}
+        if data is not None and len(rows):
+            part = data.iloc[check_indices(rows, self.session.n, "rows")]
+            columns = {
+                str(c): part[c].astype(str).where(part[c].notna(), "").tolist() for c in part
+            }
+        self.send(
+            {"type": "rows", "id": content.get("id"), "indices": rows.tolist(), "columns": columns}
+        )
 
     # -- exports ------------------------------------------------------------------------------
 
