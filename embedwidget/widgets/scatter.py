@@ -18,7 +18,6 @@ from embedwidget.widgets.serializers import (
     positions_to_bytes,
 )
 
-
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 
 
