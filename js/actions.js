@@ -8,9 +8,10 @@ import { actionForKey } from "./keys.js";
 import { LIST_SIZE } from "./list.js";
 import { request, REQUEST } from "./protocol.js";
 import { sampleSelection, withoutIndex } from "./sample.js";
-import { createTextSearch } from "./selection.js";
+import { complement, createTextSearch, union, withCode } from "./selection.js";
 import { createSuggester } from "./suggest.js";
 import { DOUBTFUL } from "./training.js";
+import { parseTerms } from "./words.js";
 
 // How many points "find by meaning" selects and "More like this" adds.
 export const NEIGHBOURS = 20;
@@ -70,12 +71,20 @@ export function createActions(model, state, view) {
 
   const undo = () => request(model, REQUEST.UNDO);
 
+  const invert = () => select(complement(state.selection, state.positions.n));
+
+  function zoomToSelection() {
+    if (!view.zoomTo(state.selection)) message(SELECT_FIRST, true);
+  }
+
   // What each key of keys.js does.
   const KEYS = {
     undo,
     label: ({ index }) => sendLabel({ code: index }),
+    noLabel: ({ number }) => message(`No label ${number} yet: type a new label first.`, true),
     deselect: () => select(new Uint32Array(0)),
     lasso: toggleLasso,
+    invert,
     accept,
   };
 
@@ -84,6 +93,8 @@ export function createActions(model, state, view) {
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
+    // A new action: the last one's message goes (this one may say something new).
+    message("");
     KEYS[action.type](action);
   }
 
@@ -96,6 +107,7 @@ export function createActions(model, state, view) {
    */
   function searchWords(query, andSelect) {
     state.hits = findWords(query);
+    state.terms = parseTerms(query);
     const trimmed = query.trim();
     const n = state.hits.length;
     const count = `${n} ${n === 1 ? "text matches" : "texts match"} "${trimmed}"`;
@@ -103,6 +115,7 @@ export function createActions(model, state, view) {
     const redraw = view.quickToDraw();
     if (!andSelect) {
       if (redraw) view.redrawSoon();
+      view.showRows(); // the list marks the words
       return;
     }
     if (redraw) view.redraw();
@@ -132,9 +145,18 @@ export function createActions(model, state, view) {
     },
     searchMode(mode) {
       state.searchMode = mode;
-      if (mode === "meaning" && state.hits.length) searchWords("", false);
+      if (mode === "meaning" && (state.hits.length || state.terms.length)) searchWords("", false);
     },
     more: () => withSelection(REQUEST.NEIGHBOURS, { k: NEIGHBOURS }),
+    invert,
+    zoomToSelection,
+    /** A legend entry's click: select the points with label `code` (0: unlabelled); `add` keeps the selection too. */
+    selectLabel(code, add = false) {
+      const points = withCode(state.codes, code);
+      select(add ? union(state.selection, points, state.codes.length) : points);
+    },
+    /** Give the keys back to the picture (after Enter in a field). */
+    focusPicture: () => view.focus(),
     /** The list's × : the point leaves the selection, the other rows stay. */
     deselect(index) {
       const at = performance.now();

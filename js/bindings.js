@@ -31,6 +31,10 @@ const TRAITS = {
   selection: ["selection", uint32],
   can_predict: ["canPredict", Boolean],
   can_search_similar: ["canSearchSimilar", Boolean],
+  // Whether the model trains on pairs (the pair maker shows); a widget without the trait
+  // offers pairs, as every widget did before it.
+  can_pair: ["canPair", (can) => can ?? true],
+  projection: ["projection", (how) => how ?? "pca"], // how the picture is drawn from the embedding
   // The training widgets' own.
   step: ["step", (step) => step ?? 0],
   losses: ["losses", (losses) => losses ?? []],
@@ -50,6 +54,7 @@ function read(model, state, name) {
 export function readState(model) {
   const state = {
     hits: new Uint32Array(0), // the search's matches
+    terms: [], // the words searched for (lowercase), marked in the list
     sideA: new Uint32Array(0),
     lasso: false,
     searchMode: "words",
@@ -114,13 +119,26 @@ export function bindTraits(model, state, view, actions) {
     update("can_search_similar");
     view.showSearchModes();
   };
+  const onPairing = () => {
+    update("can_pair");
+    view.showPairs();
+  };
+  const onProjection = () => {
+    update("projection");
+    view.showCaption();
+  };
   const onTraining = () => {
-    update("step", "losses", "running", "status");
+    const { step, running } = state;
+    update("step", "losses", "running", "status", "error");
+    // Training started or went on: an error shown before ("Train first") is over, unless
+    // training itself stopped on one.
+    if ((state.step !== step || (state.running && !running)) && !state.error) view.clearError();
     view.showTraining();
   };
   const onColours = () => {
     update("color_by", "_doubt");
     view.showTraining();
+    view.showStatus();
     view.redraw();
   };
   const onError = () => {
@@ -143,11 +161,13 @@ export function bindTraits(model, state, view, actions) {
     ["change:selection", onSelection],
     ["change:can_predict", onPrediction],
     ["change:can_search_similar", onSearchModes],
+    ["change:can_pair", onPairing],
+    ["change:projection", onProjection],
     ["msg:custom", onReply],
   ];
+  for (const name of ["color_by", "_doubt"]) listeners.push([`change:${name}`, onColours]);
   if (view.training) {
     for (const name of ["step", "losses", "running", "status"]) listeners.push([`change:${name}`, onTraining]);
-    for (const name of ["color_by", "_doubt"]) listeners.push([`change:${name}`, onColours]);
     listeners.push(["change:error", onError]);
   }
   for (const [event, handler] of listeners) model.on(event, handler);

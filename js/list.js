@@ -1,9 +1,11 @@
 // The selection, readable: a panel under the picture listing the selected texts (a sample
 // of a large selection), each with its label, the model's suggestion where there is one,
-// and a button that takes the point out of the selection. Texts go in as textContent,
-// never as HTML. It builds DOM and reports clicks; actions.js decides what they do.
+// and a button that takes the point out of the selection. Texts go in as text nodes
+// (text.js), never as HTML, with the words a search found marked. It builds DOM and
+// reports clicks; actions.js decides what they do.
 
 import { button, swatch } from "./dom.js";
+import { appendText, plainText } from "./text.js";
 
 export const LIST_SIZE = 50;
 
@@ -26,7 +28,7 @@ export function suggestionText(suggestion) {
 /**
  * `actions`: remove(index), hover(index or -1), resample(), more(), accept().
  * `render(view)` draws the rows of {rows, total, texts, codes, names, colorOf,
- * canPredict, suggestions}.
+ * canPredict, suggestions, terms}: `terms` the search's words (lowercase), marked.
  */
 export function createSelectionList(parent, actions) {
   const panel = document.createElement("div");
@@ -62,8 +64,8 @@ export function createSelectionList(parent, actions) {
     label.append(swatch(view.colorOf(code)), code ? view.names[code - 1] : "unlabelled");
     const text = document.createElement("span");
     text.className = "ew-list-text";
-    text.textContent = view.texts[index] ?? "";
-    text.title = text.textContent;
+    appendText(text, view.texts[index] ?? "", view.terms);
+    text.title = plainText(view.texts[index] ?? "");
     item.append(label, text);
     if (view.canPredict) item.append(suggestionCell(view.suggestions.get(index), view));
     const remove = button("×", "Take this point out of the selection", () => actions.remove(index));

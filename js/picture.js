@@ -1,7 +1,10 @@
 // The widget's state as regl-scatterplot columns: positions in device coordinates, colour
-// by label code or by doubt, opacity by search hit. One draw for all the traits that one
-// update from Python changes.
+// by label code or by doubt, how a point stands out (search hit, labelled), and the order
+// points are drawn in (labelled ones last, on top). One draw for all the traits that one
+// update from Python changes; the columns are made again only when what they show changed,
+// not for every frame.
 
+import { remember } from "./memo.js";
 import { doubtBins, doubtColors } from "./palettes.js";
 import { spatialIndex } from "./spatial.js";
 
@@ -47,13 +50,65 @@ export function highlightMask(n, hits) {
 }
 
 /**
+ * How a point stands out, the class regl-scatterplot draws it by (valueB): shown (every
+ * point without a search, its hits with one; the rest fade) and labelled, or not.
+ */
+export const STANDING = { FADED: 0, LABELLED: 1, SHOWN: 2 };
+
+/** A value for each standing class, 0..3, from `value({shown, labelled})`. */
+export function perStanding(value) {
+  return [0, 1, 2, 3].map((k) => value({ shown: k >= STANDING.SHOWN, labelled: k % 2 === STANDING.LABELLED }));
+}
+
+/** Each point's standing: shown or faded by `highlightMask`, plus labelled (a code other than 0) or not. */
+export function standing(codes, hits) {
+  const out = highlightMask(codes.length, hits);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (out[i] ? STANDING.SHOWN : STANDING.FADED) + (codes[i] ? STANDING.LABELLED : 0);
+  }
+  return out;
+}
+
+/**
+ * The order to draw points in so that labelled points lie on top: the unlabelled ones
+ * (regl-scatterplot draws the points not listed after those listed). null, the order of
+ * the indices, when every point or none is labelled.
+ */
+export function drawOrder(codes) {
+  let unlabelled = 0;
+  for (let i = 0; i < codes.length; i++) if (!codes[i]) unlabelled++;
+  if (unlabelled === 0 || unlabelled === codes.length) return null;
+  const order = new Array(unlabelled);
+  for (let i = 0, j = 0; j < unlabelled; i++) if (!codes[i]) order[j++] = i;
+  return order;
+}
+
+/**
+ * The rectangle round the points `indices` of (x, y), grown by `padding` (a share of its
+ * size) and to at least `least` on each side: where zoom to selection moves the view.
+ */
+export function areaOf(indices, x, y, { padding = 0.15, least = 0.1 } = {}) {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const i of indices) {
+    if (x[i] < x0) x0 = x[i];
+    if (x[i] > x1) x1 = x[i];
+    if (y[i] < y0) y0 = y[i];
+    if (y[i] > y1) y1 = y[i];
+  }
+  const width = Math.max((x1 - x0) * (1 + 2 * padding), least);
+  const height = Math.max((y1 - y0) * (1 + 2 * padding), least);
+  return { x: (x0 + x1 - width) / 2, y: (y0 + y1 - height) / 2, width, height };
+}
+
+/**
  * One picture of the points: `positions()` and `bounds()` say where they are (the live
  * frame, or the compare view's starting one); everything else (codes, hits, selection,
  * colours) is the state both pictures share. `box` is the element the canvas fills;
- * `grey()` the theme's colour of unlabelled (and of sure) points. Frames drawn and the
- * last draw's milliseconds go into root.dataset[`frames${name}`] and [`drawMs${name}`].
+ * `grey()` the theme's colour of unlabelled (and of sure) points; `onError(error)` hears
+ * of a draw that failed. Frames drawn and the last draw's milliseconds go into
+ * root.dataset[`frames${name}`] and [`drawMs${name}`].
  */
-export function createPicture({ state, plot, box, root, grey, positions, bounds, name = "" }) {
+export function createPicture({ state, plot, box, root, grey, positions, bounds, onError, name = "" }) {
   let frames = 0;
   let lastMs = 0;
   let drawnAspect = null;
@@ -72,6 +127,12 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
     return placed;
   }
 
+  const labelColumn = remember((codes) => Float32Array.from(codes));
+  const doubtColumn = remember(doubtBins);
+  const standingColumn = remember((codes, hits) => standing(codes, hits.length ? hits : null));
+  const order = remember(drawOrder);
+  const noCodes = remember((n) => new Uint8Array(n));
+
   function draw(transition) {
     const { codes, hits, selection } = state;
     const points = positions();
@@ -79,10 +140,13 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
     drawnAspect = aspectOf();
     const { x, y, index } = place(points, given?.length === 4 ? given : boundsOf(points), drawnAspect);
     const byDoubt = state.colorBy === "doubt" && state.doubt.length === x.length;
-    const valueA = byDoubt ? doubtBins(state.doubt) : Float32Array.from(codes);
-    const valueB = highlightMask(x.length, hits.length ? hits : null);
+    // Codes that do not fit the points (a frame of another size on its way) count as none.
+    const fitting = codes.length === x.length ? codes : noCodes(x.length);
+    const valueA = byDoubt ? doubtColumn(state.doubt) : labelColumn(fitting);
+    const valueB = standingColumn(fitting, hits);
     if (byDoubt) plot.setPalette(doubtColors(grey()));
     else plot.setColors(state.labelNames.length, grey());
+    plot.setOrder(order(fitting));
     const drawn = plot.draw(
       { x, y, valueA, valueB },
       {
@@ -92,13 +156,16 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
         spatialIndex: index,
       },
     );
-    drawn.then((ms) => {
-      if (Number.isNaN(ms)) return;
-      frames += 1;
-      lastMs = ms;
-      root.dataset[`frames${name}`] = String(frames);
-      root.dataset[`drawMs${name}`] = ms.toFixed(1);
-    });
+    drawn.then(
+      (ms) => {
+        if (Number.isNaN(ms)) return;
+        frames += 1;
+        lastMs = ms;
+        root.dataset[`frames${name}`] = String(frames);
+        root.dataset[`drawMs${name}`] = ms.toFixed(1);
+      },
+      (error) => onError?.(error),
+    );
     return drawn;
   }
 
@@ -122,5 +189,12 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
     if (drawnAspect !== null && Math.abs(aspectOf() - drawnAspect) > 1e-3) request();
   }
 
-  return { draw, request, fit, drawMs: () => lastMs };
+  /** Move the view to the points `indices` (as last drawn); false when there is nothing to show. */
+  function zoomTo(indices) {
+    if (!placed.x || !indices.length) return false;
+    plot.zoomToArea(areaOf(indices, placed.x, placed.y));
+    return true;
+  }
+
+  return { draw, request, fit, zoomTo, drawMs: () => lastMs };
 }

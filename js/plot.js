@@ -1,8 +1,11 @@
 // The WebGL picture: regl-scatterplot does rendering, zoom, pan, click and lasso.
-// Points carry their label code as category (colour) and a highlight class (opacity).
+// Points carry their colour class (valueA: a label code, or a doubt class) and their
+// standing (valueB, picture.js): search hits over the rest by opacity, labelled points
+// larger than unlabelled ones (and drawn after them, on top, by setOrder).
 
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 import { labelColors } from "./palettes.js";
+import { perStanding } from "./picture.js";
 import { createRing } from "./ring.js";
 
 /** regl-scatterplot's colour options for a theme (see theme.js). */
@@ -18,11 +21,20 @@ function themeColors(theme) {
 // The opacity left to unselected points while there is a selection, where they are dimmed.
 const DIMMED = 0.25;
 
+// The opacity of a point by its standing: the points a search did not find fade.
+const OPACITIES = perStanding(({ shown }) => (shown ? 1 : 0.1));
+
 function pointSizeFor(n) {
   if (n > 500_000) return 1.5;
   if (n > 50_000) return 2.5;
   if (n > 5_000) return 4;
   return 6;
+}
+
+/** Point sizes by standing: a labelled point is drawn larger than an unlabelled one. */
+export function pointSizesFor(n) {
+  const size = pointSizeFor(n);
+  return perStanding(({ labelled }) => (labelled ? size + Math.max(1.5, size / 2) : size));
 }
 
 /**
@@ -57,17 +69,21 @@ export function createPlot(
     canvas,
     ...(renderer ? { renderer } : {}),
     opacityInactiveScale: dimUnselected ? DIMMED : 1,
-    pointSize: pointSizeFor(n),
+    pointSize: pointSizesFor(n),
     pointSizeSelected: 2,
     pointOutlineWidth: 1,
     ...themeColors(theme),
     colorBy: "valueA",
     opacityBy: "valueB",
-    opacity: [0.1, 1],
+    sizeBy: "valueB",
+    opacity: OPACITIES,
     // Shift adds: shift-click adds a point, shift-drag lassoes into the selection.
     actionKeyMap: { lasso: "shift", merge: "shift", remove: "alt" },
     deselectOnEscape: false,
     performanceMode: n > 2_000_000,
+    // Events as they happen, not a task later: `transitioning` below must be true from
+    // the moment a view animation starts.
+    syncEvents: true,
   });
   scatterplot.subscribe("select", ({ points }) => {
     const at = performance.now();
@@ -76,8 +92,23 @@ export function createPlot(
   scatterplot.subscribe("deselect", () => onSelect(new Uint32Array(0), performance.now()));
   scatterplot.subscribe("pointOver", (index) => onHover(index));
   scatterplot.subscribe("pointOut", () => onHover(-1));
-  scatterplot.subscribe("lassoStart", () => onLassoStart());
+  const lassoClicks = ignoreClickAfterLasso(container, canvas);
+  scatterplot.subscribe("lassoStart", () => {
+    lassoClicks.lassoStarted();
+    onLassoStart();
+  });
   const ring = createRing(container, scatterplot);
+
+  // regl-scatterplot animates a frame's points and a move of the view (Fit view, zoom to
+  // the selection) as one "transition". A frame asked to animate while only the view
+  // moves finds no points to animate from: the library throws inside its draw ("Cannot
+  // read properties of undefined (reading 'destroy')") and that draw never finishes, so
+  // no later frame is drawn. A frame that comes while anything animates is therefore
+  // drawn without its own animation (the library carries its points along with what
+  // animates, or puts them in place while the view moves).
+  let transitioning = false;
+  scatterplot.subscribe("transitionStart", () => (transitioning = true));
+  scatterplot.subscribe("transitionEnd", () => (transitioning = false));
 
   // Setting colours rebuilds regl-scatterplot's colour texture: only when they change,
   // not on every frame.
@@ -89,31 +120,58 @@ export function createPlot(
     scatterplot.set({ pointColor: colors });
   };
 
+  // The order points are drawn in: set between draws (the library reads it when it
+  // draws), and only when it changed, as it costs a pass over the points.
+  let order = null;
+  let drawnOrder = null;
+
   // regl-scatterplot refuses a draw while one runs; keep only the newest waiting frame.
   let running = null;
   let waiting = null;
   const pump = () => {
-    const { points, options, resolve } = waiting;
+    const { points, options, resolve, reject } = waiting;
     waiting = null;
+    if (order !== drawnOrder) {
+      scatterplot.set({ pointOrder: order });
+      drawnOrder = order;
+    }
     const started = performance.now();
     running = scatterplot
-      .draw(points, { zDataType: "categorical", wDataType: "categorical", ...options })
-      .then(() => resolve(performance.now() - started))
-      .catch((error) => resolve(Number.NaN, error))
+      .draw(points, {
+        zDataType: "categorical",
+        wDataType: "categorical",
+        ...options,
+        transition: Boolean(options.transition) && !transitioning,
+        // No filter to reset: the library keeps the drawing order it has (the points are
+        // the same ones) instead of computing it again each frame.
+        preventFilterReset: true,
+      })
+      .then(() => resolve(performance.now() - started), reject)
       .finally(() => {
         running = null;
         if (waiting) pump();
       });
   };
 
+  /** Start a view animation; it ends by itself (errors, such as no points yet, are dropped). */
+  const moveView = (animation) => animation.catch(() => {});
+
   return {
-    /** Draw columns {x, y, valueA, valueB}; resolves with the milliseconds it took. */
+    /**
+     * Draw columns {x, y, valueA, valueB}. Resolves with the milliseconds it took, NaN
+     * when a newer frame replaced it before it was drawn; rejects with the library's
+     * error when the draw failed (the next frame is drawn all the same).
+     */
     draw(points, options = {}) {
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         if (waiting) waiting.resolve(Number.NaN);
-        waiting = { points, options, resolve };
+        waiting = { points, options, resolve, reject };
         if (!running) pump();
       });
+    },
+    /** Draw the points in this order from the next draw on (an Array; null: by index). */
+    setOrder(next) {
+      order = next;
     },
     setColors(nCodes, grey) {
       setPointColors(labelColors(nCodes, grey));
@@ -136,11 +194,39 @@ export function createPlot(
       scatterplot.set({ mouseMode: on ? "lasso" : "panZoom" });
     },
     resetView() {
-      scatterplot.zoomToOrigin({ transition: true });
+      moveView(scatterplot.zoomToOrigin({ transition: true }));
+    },
+    /** Move the view to `rect` {x, y, width, height}, in the coordinates the points are drawn in. */
+    zoomToArea(rect) {
+      moveView(scatterplot.zoomToArea(rect, { transition: true }));
     },
     destroy() {
       scatterplot.destroy();
     },
     scatterplot,
+  };
+}
+
+/**
+ * A lasso that closes where it began ends with the mouse up within a few pixels of where
+ * it went down (its lassoMinDist), and regl-scatterplot takes that for a click too: after selecting
+ * what the lasso enclosed, it selects the one point nearest the pointer instead. The
+ * click that ends a lasso is kept from the canvas. Call `lassoStarted()` when a lasso
+ * starts; the next mouse press forgets it.
+ */
+export function ignoreClickAfterLasso(container, canvas) {
+  let lassoing = false;
+  container.addEventListener("mousedown", () => (lassoing = false), true);
+  container.addEventListener(
+    "click",
+    (event) => {
+      if (lassoing && event.target === canvas) event.stopPropagation();
+    },
+    true,
+  );
+  return {
+    lassoStarted() {
+      lassoing = true;
+    },
   };
 }

@@ -17,6 +17,7 @@ function render({ model, el }) {
   const unbind = bindTraits(model, state, view, actions);
 
   view.showSearchModes();
+  view.showPairs();
   view.showTraining();
   // The first draw of every picture carries the selection.
   actions.follow({ shownBy: view.plots });

@@ -1,6 +1,7 @@
 // Toolbar: search (by words, or by meaning when the kernel can encode a query), lasso,
-// undo, the labels (buttons that are also the legend), a field for a new label, the pair
-// maker, and the widget's one message line. It only builds DOM and reports clicks.
+// invert, undo, the view (fit, zoom to the selection), the label buttons (each with its
+// count and key), a field for a new label, the pair maker (where the model trains on
+// pairs), and the widget's one message line. It only builds DOM and reports clicks.
 
 import { button, swatch } from "./dom.js";
 
@@ -23,8 +24,11 @@ function createSearch(actions) {
   search.placeholder = PLACEHOLDERS.words;
   search.addEventListener("input", () => actions.search(search.value, false));
   search.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.repeat) actions.search(search.value, true);
     event.stopPropagation();
+    if (event.key !== "Enter" || event.repeat) return;
+    actions.search(search.value, true);
+    // The search is done: the keys go back to the picture (a digit labels, not types).
+    actions.focusPicture();
   });
   const mode = document.createElement("select");
   mode.className = "ew-search-mode";
@@ -62,14 +66,20 @@ export function createToolbar(parent, actions) {
   const undo = button("Undo", "Undo the last label or pair action (Ctrl/Cmd+Z)", () =>
     actions.undo(),
   );
+  const invert = button("Invert", "Select the points that are not selected, and only those (I)", () =>
+    actions.invert(),
+  );
   const reset = button("Fit view", "Zoom back to all points", () => actions.resetView());
+  const zoom = button("Zoom to selection", "Zoom the picture to the selected points", () =>
+    actions.zoomToSelection(),
+  );
   const status = document.createElement("span");
   status.className = "ew-status";
-  top.append(mode, search, lasso, undo, reset, status);
+  top.append(mode, search, lasso, invert, undo, reset, zoom, status);
 
   const labelRow = row("ew-labels");
-  const legend = document.createElement("span");
-  legend.className = "ew-legend";
+  const labels = document.createElement("span");
+  labels.className = "ew-label-buttons";
   const newLabel = document.createElement("input");
   newLabel.type = "text";
   newLabel.className = "ew-new-label";
@@ -80,10 +90,12 @@ export function createToolbar(parent, actions) {
     newLabel.value = "";
   };
   newLabel.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") addLabel();
     event.stopPropagation();
+    if (event.key !== "Enter") return;
+    addLabel();
+    actions.focusPicture();
   });
-  labelRow.append(legend, newLabel, button("Label", "Label the selection with the new label", addLabel));
+  labelRow.append(labels, newLabel, button("Label", "Label the selection with the new label", addLabel));
 
   // The pair maker shares the labels' row (wrapping onto its own line when narrow).
   const pairs = document.createElement("span");
@@ -120,22 +132,25 @@ export function createToolbar(parent, actions) {
     setStatus(text) {
       status.textContent = text;
     },
+    /** The pair maker shows only where the model trains on pairs. */
+    setPairs(available) {
+      pairs.hidden = !available;
+    },
     setPlan(text, ready) {
       plan.textContent = text;
       similar.disabled = dissimilar.disabled = !ready;
     },
+    message,
     /** The one message line: each message replaces the last; errors in the error style. */
     setMessage(text, isError = false) {
       message.textContent = text;
-      message.classList.toggle("ew-error", isError);
+      message.classList.toggle("ew-error", isError && Boolean(text));
     },
+    /** Whether the message line shows an error now. */
+    showsError: () => message.classList.contains("ew-error"),
     /** One button per label, coloured (`colorOf(code)`) like its points, with its count and key. */
     setLabels(names, counts, colorOf) {
-      legend.textContent = "";
-      const none = document.createElement("span");
-      none.className = "ew-swatch-item";
-      none.append(swatch(colorOf(0)), `unlabelled ${counts[0] ?? 0}`);
-      legend.append(none);
+      labels.textContent = "";
       names.forEach((name, i) => {
         const key = i < 9 ? `${i + 1}: ` : "";
         const b = button("", `Label the selection "${name}"${key ? ` (key ${i + 1})` : ""}`, () =>
@@ -143,7 +158,7 @@ export function createToolbar(parent, actions) {
         );
         b.classList.add("ew-label-button");
         b.append(swatch(colorOf(i + 1)), `${key}${name} ${counts[i + 1] ?? 0}`);
-        legend.append(b);
+        labels.append(b);
       });
     },
   };

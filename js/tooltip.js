@@ -1,5 +1,7 @@
-// Hover tooltip. Texts are set with textContent, never as HTML, so markup in a text
-// shows as characters and nothing in it runs.
+// Hover tooltip. Texts go in as text nodes (text.js), never as HTML, so markup in a text
+// shows as characters and nothing in it runs; only its HTML line breaks break lines.
+
+import { appendText } from "./text.js";
 
 export function createTooltip(container) {
   const tip = document.createElement("div");
@@ -16,7 +18,7 @@ export function createTooltip(container) {
         tag.textContent = label;
         tip.append(tag, " ");
       }
-      tip.append(document.createTextNode(text));
+      appendText(tip, text);
       tip.style.left = `${x + 12}px`;
       tip.style.top = `${y + 12}px`;
       tip.hidden = false;

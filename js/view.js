@@ -1,13 +1,16 @@
-// The widget's parts on the page (toolbar, training row, picture, tooltip, selection
-// list) and how the state shows in them. It builds DOM and draws; what a click means is
-// in actions.js. It reads the state (bindings.js keeps it), never the model.
+// The widget's parts on the page (toolbar, training row, picture with its legend and
+// caption, tooltip, selection list) and how the state shows in them. It builds DOM and
+// draws; what a click means is in actions.js. It reads the state (bindings.js keeps it),
+// never the model.
 
 import { createPanes, plotsToTell, sideTitle } from "./compare.js";
+import { captionText, createCaption, createLegend, legendEntries } from "./legend.js";
 import { createSelectionList } from "./list.js";
-import { colorOf } from "./palettes.js";
+import { remember } from "./memo.js";
+import { colorOf, doubtColors } from "./palettes.js";
 import { createPicture } from "./picture.js";
 import { createPlot, createSharedRenderer } from "./plot.js";
-import { countCodes, describePlan, pairPlan } from "./selection.js";
+import { countCodes, countSelected, describePlan, pairPlan } from "./selection.js";
 import { readTheme, sameTheme, watchTheme } from "./theme.js";
 import { createToolbar } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
@@ -29,6 +32,14 @@ export function createView(el, settings, state, actions) {
   el.appendChild(root);
 
   const toolbar = createToolbar(root, actions);
+  // A new click is a new action: the last one's message goes (the click may say something
+  // new). A press starts a pan or a lasso; a click may come from the keyboard (Enter on a
+  // button). A click on the message itself (to copy it) keeps it.
+  const newAction = (event) => {
+    if (!toolbar.message.contains(event.target)) toolbar.setMessage("");
+  };
+  root.addEventListener("pointerdown", newAction, true);
+  root.addEventListener("click", newAction, true);
   const training = settings.training ? createTrainingBar(root, actions) : null;
 
   const stage = document.createElement("div");
@@ -54,6 +65,8 @@ export function createView(el, settings, state, actions) {
   // A Shift-drag in the picture is a lasso, not the notebook's Shift-click cell selection
   // (which would swallow the mouse moves the lasso needs).
   stage.addEventListener("mousedown", (event) => event.stopPropagation());
+  const legend = createLegend(stage, actions);
+  const caption = createCaption(stage);
 
   const list = createSelectionList(root, {
     remove: (index) => actions.deselect(index),
@@ -92,6 +105,7 @@ export function createView(el, settings, state, actions) {
       box: pane.element,
       root,
       grey: () => theme.unlabelled,
+      onError: (error) => showMessage(`The picture could not be drawn: ${error?.message ?? error}`, true),
       ...where,
     });
     return side;
@@ -128,13 +142,35 @@ export function createView(el, settings, state, actions) {
     tooltip.show(state.texts[index], code ? state.labelNames[code - 1] : "", pointer.x, pointer.y);
   }
 
+  // Points per label, counted again only when the codes change; the selection's share
+  // only when the selection or the codes do.
+  const counts = remember((codes, nNames) => countCodes(codes, nNames));
+  const picked = remember((codes, selection, nNames) => countSelected(codes, selection, nNames));
+
+  /** The status, the label buttons and the legend: counts of labels, pairs and the selection. */
   function showStatus() {
     const names = state.labelNames;
-    const counts = countCodes(state.codes, names.length);
-    const labelled = state.codes.length - counts[0];
+    const all = counts(state.codes, names.length);
+    const labelled = state.codes.length - all[0];
     toolbar.setStatus(`${state.selection.length} selected · ${labelled} labelled · ${state.nPairs} pairs`);
-    toolbar.setLabels(names, counts, codeColor);
+    toolbar.setLabels(names, all, codeColor);
+    const share = state.selection.length ? picked(state.codes, state.selection, names.length) : null;
+    const byDoubt = state.colorBy === "doubt" && state.doubt.length > 0;
+    const scale = byDoubt ? { title: "doubt", colors: doubtColors(theme.unlabelled), low: "sure", high: "unsure" } : null;
+    legend.render({ entries: legendEntries(names, all, share), colorOf: codeColor, scale });
   }
+
+  function showCaption() {
+    caption.set(
+      captionText({ training: settings.training, compare: comparing, step: state.step, projection: state.projection }),
+    );
+  }
+
+  function showPairs() {
+    toolbar.setPairs(state.canPair);
+  }
+
+  const showMessage = (text, isError = false) => toolbar.setMessage(text, isError);
 
   function showPlan() {
     const plan = pairPlan(state.sideA, state.selection);
@@ -163,6 +199,7 @@ export function createView(el, settings, state, actions) {
       colorOf: codeColor,
       canPredict: state.canPredict,
       suggestions: state.suggestions,
+      terms: state.terms,
     });
     if (since === null) return;
     root.dataset.listMs = (performance.now() - since).toFixed(1);
@@ -174,6 +211,7 @@ export function createView(el, settings, state, actions) {
     for (const side of sides) {
       if (side.title) side.title.textContent = sideTitle(side.side, state.step);
     }
+    showCaption();
   }
 
   function showSearchModes() {
@@ -207,14 +245,24 @@ export function createView(el, settings, state, actions) {
     quickToDraw,
     setLasso: (on) => plots.forEach((plot) => plot.setLasso(on)),
     resetView: () => plots.forEach((plot) => plot.resetView()),
+    /** Move every picture's view to the points `indices`; false when there are none to show. */
+    zoomTo: (indices) => sides.map((side) => side.picture.zoomTo(indices)).some(Boolean),
+    /** Hand the keys to the picture: the widget's root takes the focus (and shows it). */
+    focus: () => root.focus({ preventScroll: true }),
     showStatus,
+    showCaption,
+    showPairs,
     showPlan,
     showSelection,
     showRows,
     showTraining,
     showSearchModes,
     /** What the widget has to say: a message replaces the last; errors in the error style. */
-    showMessage: (text, isError = false) => toolbar.setMessage(text, isError),
+    showMessage,
+    /** Take an error off the message line (an info stays). */
+    clearError() {
+      if (toolbar.showsError()) toolbar.setMessage("");
+    },
     destroy() {
       clearTimeout(soon);
       unwatchTheme();

@@ -40,6 +40,10 @@ vi.mock("../plot.js", () => ({
       },
       setColors() {},
       setPalette() {},
+      orders: [],
+      setOrder: (order) => plot.orders.push(order),
+      zooms: [],
+      zoomToArea: (rect) => plot.zooms.push(rect),
       select: (indices) => plot.selected.push(Array.from(indices)),
       ring: (index) => plot.rung.push(index),
       setTheme() {},
@@ -180,7 +184,8 @@ describe("what the two pictures draw", () => {
     expect(now.draws).toHaveLength(draws); // still typing: no redraw yet
     await new Promise((resolve) => setTimeout(resolve, REDRAW_PAUSE_MS + 20));
     await drawn();
-    for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueB)).toEqual([0, 0, 0, 0, 1, 0]);
+    // The hit stands out (2), the rest fade, the labelled ones (1) drawn larger.
+    for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueB)).toEqual([1, 1, 0, 1, 2, 0]);
   });
 
   it("shows and selects the matches at once on Enter, in one draw after the typing", async () => {
@@ -194,7 +199,7 @@ describe("what the two pictures draw", () => {
     $(".ew-search").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
     await drawn();
     expect(now.draws).toHaveLength(draws + 1);
-    for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueB)).toEqual([0, 0, 1, 0, 0, 0]);
+    for (const plot of [before, now]) expect(Array.from(lastPoints(plot).valueB)).toEqual([0, 1, 2, 1, 0, 0]);
     expect(indicesOf(model.get("selection"))).toEqual([2]);
     await new Promise((resolve) => setTimeout(resolve, REDRAW_PAUSE_MS + 20));
     expect(now.draws).toHaveLength(draws + 1); // the typing's pending redraw was dropped

@@ -5,11 +5,19 @@ import { actionForKey } from "../keys.js";
 const press = (key, extra = {}, target = document.body) => ({ key, target, ...extra });
 
 describe("keyboard shortcuts", () => {
-  it("labels with digits up to the number of labels", () => {
+  it("labels with digits up to the number of labels, and names a digit with no label", () => {
     expect(actionForKey(press("1"), 2)).toEqual({ type: "label", index: 0 });
     expect(actionForKey(press("2"), 2)).toEqual({ type: "label", index: 1 });
-    expect(actionForKey(press("3"), 2)).toBeNull();
+    expect(actionForKey(press("3"), 2)).toEqual({ type: "noLabel", number: 3 });
+    expect(actionForKey(press("1"), 0)).toEqual({ type: "noLabel", number: 1 });
     expect(actionForKey(press("0"), 9)).toBeNull();
+  });
+
+  it("inverts the selection with I, not while typing nor with a modifier", () => {
+    expect(actionForKey(press("i"), 0)).toEqual({ type: "invert" });
+    expect(actionForKey(press("I"), 0)).toEqual({ type: "invert" });
+    expect(actionForKey(press("i", {}, document.createElement("input")), 0)).toBeNull();
+    expect(actionForKey(press("i", { ctrlKey: true }), 0)).toBeNull();
   });
 
   it("undoes with Ctrl+Z and Cmd+Z but not Ctrl+Shift+Z", () => {

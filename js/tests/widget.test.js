@@ -14,14 +14,21 @@ vi.mock("../plot.js", () => ({
       themes: [theme],
       selected: [],
       rung: [],
-      draw: () => Promise.resolve(1),
+      draws: [],
+      drawResult: () => Promise.resolve(1),
+      draw: (points, options) => (plot.draws.push({ points, options }), plot.drawResult()),
       setColors() {},
       setPalette() {},
+      orders: [],
+      setOrder: (order) => plot.orders.push(order),
+      zooms: [],
+      zoomToArea: (rect) => plot.zooms.push(rect),
       select: (indices) => plot.selected.push(Array.from(indices)),
       ring: (index) => plot.rung.push(index),
       setTheme: (next) => plot.themes.push(next),
       setLasso() {},
-      resetView() {},
+      fits: 0,
+      resetView: () => (plot.fits += 1),
       destroy() {},
     };
     plots.push(plot);
@@ -284,5 +291,184 @@ describe("one message line", () => {
     $(".ew-colour").value = "doubt";
     $(".ew-colour").dispatchEvent(new Event("change"));
     expect(model.get("color_by")).toBe("doubt");
+  });
+});
+
+describe("reading the map", () => {
+  const entries = ($$) => $$(".ew-legend-entry").map((e) => [e.dataset.code, e.querySelector(".ew-legend-count").textContent]);
+
+  it("shows each label's count in the legend, and the selection's share of it", () => {
+    const { model, $$ } = mount();
+    expect(entries($$)).toEqual([
+      ["1", "0"],
+      ["2", "1"],
+      ["0", "9"],
+    ]);
+    model.set("selection", bytes(Uint32Array, [1, 4, 5]));
+    expect(entries($$)).toEqual([
+      ["1", "0 / 0"],
+      ["2", "1 / 1"],
+      ["0", "2 / 9"],
+    ]);
+    model.set("_codes", bytes(Uint8Array, [1, 2, 0, 0, 1, 0, 0, 0, 0, 0]));
+    expect(entries($$)).toEqual([
+      ["1", "1 / 2"],
+      ["2", "1 / 1"],
+      ["0", "1 / 7"],
+    ]);
+  });
+
+  it("selects a label's points with a click on its entry, for Python too; Shift adds", () => {
+    const { model, plot, $ } = mount({ _codes: bytes(Uint8Array, [0, 2, 0, 2, 1, 0, 0, 0, 0, 0]) });
+    $('.ew-legend-entry[data-code="2"]').click();
+    expect(indicesOf(model.get("selection"))).toEqual([1, 3]);
+    expect(plot.selected.at(-1)).toEqual([1, 3]);
+    $('.ew-legend-entry[data-code="1"]').dispatchEvent(new MouseEvent("click", { shiftKey: true }));
+    expect(indicesOf(model.get("selection"))).toEqual([1, 3, 4]);
+    expect($(".ew-status").textContent).toMatch(/^3 selected/);
+  });
+
+  it("shows the doubt scale when the points are coloured by doubt", () => {
+    const training = { _training: true, step: 3, losses: [], running: false, status: "", error: "", color_by: "label" };
+    const { model, $, $$ } = mount({ ...training, _doubt: bytes(Uint8Array, Array(10).fill(100)) });
+    expect($(".ew-legend-scale")).toBeNull();
+    model.set("color_by", "doubt");
+    expect($(".ew-legend-scale").textContent).toMatch(/doubt/);
+    expect($$(".ew-legend-bar > span")).toHaveLength(10);
+  });
+
+  it("says what the picture is drawn from", () => {
+    expect(mount().$(".ew-caption").textContent).toBe("PCA of the embedding");
+    const training = { _training: true, step: 0, losses: [], running: false, status: "", error: "", color_by: "label" };
+    const { model, $ } = mount(training);
+    expect($(".ew-caption").textContent).toBe("PCA of the embedding · before training");
+    model.set("step", 240);
+    expect($(".ew-caption").textContent).toBe("PCA of the tuned embedding · step 240");
+  });
+
+  it("draws labelled points on top: the unlabelled ones first", async () => {
+    const { plot } = mount();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(plot.orders.at(-1)).toEqual([0, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe("selection tools", () => {
+  it("inverts the selection with I and with the Invert button", () => {
+    const { model, root, $$ } = mount({ selection: bytes(Uint32Array, [0, 2, 4, 6, 8]) });
+    key(root, "i");
+    expect(indicesOf(model.get("selection"))).toEqual([1, 3, 5, 7, 9]);
+    $$(".ew-button").find((b) => b.textContent === "Invert").click();
+    expect(indicesOf(model.get("selection"))).toEqual([0, 2, 4, 6, 8]);
+  });
+
+  it("zooms to the selection, or says to select first", async () => {
+    const { model, plot, $, $$ } = mount();
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the picture is drawn
+    const zoom = $$(".ew-button").find((b) => b.textContent === "Zoom to selection");
+    zoom.click();
+    expect(plot.zooms).toEqual([]);
+    expect($(".ew-message").textContent).toMatch(/Select points first/);
+    model.set("selection", bytes(Uint32Array, [2, 3]));
+    zoom.click();
+    expect(plot.zooms).toHaveLength(1);
+    expect($(".ew-message").textContent).toBe("");
+  });
+});
+
+describe("the desk's manners", () => {
+  const training = { _training: true, step: 0, losses: [], running: false, status: "", error: "", color_by: "label" };
+  const line = ($) => [$(".ew-message").textContent, $(".ew-message").classList.contains("ew-error")];
+
+  it("says so when a digit has no label behind it", () => {
+    const { model, root, $ } = mount({ selection: bytes(Uint32Array, [1]) });
+    key(root, "3");
+    expect(line($)).toEqual(["No label 3 yet: type a new label first.", true]);
+    expect(model.sent).toEqual([]);
+  });
+
+  it("takes the last message away at the next click or key", () => {
+    const { model, root, $ } = mount();
+    model.emit({ type: "info", message: "Accepted 20 suggestions." });
+    $(".ew-stage").dispatchEvent(new Event("pointerdown", { bubbles: true }));
+    expect(line($)).toEqual(["", false]);
+    model.emit({ type: "error", message: "Train first." });
+    key(root, "Escape");
+    expect(line($)).toEqual(["", false]);
+    model.emit({ type: "info", message: "Kept." });
+    $(".ew-message").dispatchEvent(new Event("pointerdown", { bubbles: true }));
+    expect(line($)).toEqual(["Kept.", false]);
+  });
+
+  it("takes an error away when training starts or a step arrives", () => {
+    const { model, $ } = mount(training);
+    model.emit({ type: "error", message: "Train first." });
+    model.set("running", true);
+    expect(line($)).toEqual(["", false]);
+    model.emit({ type: "error", message: "Train first." });
+    model.set("losses", [1]); // no new step yet
+    expect(line($)).toEqual(["Train first.", true]);
+    model.set("step", 1);
+    expect(line($)).toEqual(["", false]);
+  });
+
+  it("hands the keys back to the picture on Enter in the search box", () => {
+    const { model, root, $ } = mount();
+    const search = $(".ew-search");
+    search.focus();
+    search.value = "text 1";
+    key(search, "Enter");
+    expect(document.activeElement).toBe(root);
+    key(root, "1");
+    expect(model.sent.map((s) => s.content)).toEqual([{ action: "label", code: 0 }]);
+    expect(model.sent[0].indices).toEqual([[1]]);
+  });
+
+  it("marks the searched words in the list, whole words only", () => {
+    const texts = ["a cat sat", "category", "Cat and cat", "dog"];
+    const { $, $$ } = mount({ _texts: texts, _codes: bytes(Uint8Array, [0, 0, 0, 0]) }, 4);
+    $(".ew-search").value = "cat";
+    key($(".ew-search"), "Enter");
+    expect(rowIndices($$)).toEqual([0, 2]);
+    expect($$(".ew-list-text mark").map((mark) => mark.textContent)).toEqual(["cat", "Cat", "cat"]);
+    expect($(".ew-message").textContent).toBe('2 texts match "cat"');
+  });
+
+  it("shows HTML line breaks as breaks in the tooltip and the list, and nothing else as HTML", () => {
+    window.__pwned = false;
+    const texts = ['Great.<br />Would buy again', '<img src=x onerror="window.__pwned = true">'];
+    const { model, plot, $, $$ } = mount({ _texts: texts, _codes: bytes(Uint8Array, [0, 0]) }, 2);
+    plot.callbacks.onHover(0);
+    expect($(".ew-tooltip").querySelectorAll("br")).toHaveLength(1);
+    expect($(".ew-tooltip").textContent).toBe("Great.Would buy again");
+    model.set("selection", bytes(Uint32Array, [0, 1]));
+    const [first, second] = $$(".ew-list-text");
+    expect(first.querySelectorAll("br")).toHaveLength(1);
+    expect(first.title).toBe("Great.\nWould buy again");
+    expect(second.textContent).toBe(texts[1]);
+    expect(second.querySelector("img")).toBeNull();
+    expect(window.__pwned).toBe(false);
+  });
+
+  it("offers the pair maker only where the model trains on pairs", () => {
+    expect(mount().$(".ew-pairs").hidden).toBe(false); // no can_pair trait: pairs, as before
+    const { model, $ } = mount({ can_pair: false });
+    expect($(".ew-pairs").hidden).toBe(true);
+    model.set("can_pair", true);
+    expect($(".ew-pairs").hidden).toBe(false);
+  });
+
+  it("shows a draw that failed, and draws the next frame", async () => {
+    const { model, root, plot, $ } = mount();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const frames = Number(root.dataset.frames);
+    plot.drawResult = () => Promise.reject(new Error("WebGL is tired"));
+    model.set("_positions", encodePositions(Array.from({ length: 20 }, (_, i) => 2 * i)));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(line($)).toEqual(["The picture could not be drawn: WebGL is tired", true]);
+    plot.drawResult = () => Promise.resolve(1);
+    model.set("_positions", encodePositions(Array.from({ length: 20 }, (_, i) => 3 * i)));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Number(root.dataset.frames)).toBe(frames + 1);
   });
 });

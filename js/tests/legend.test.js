@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from "vitest";
+import { captionText, countLabel, createCaption, createLegend, legendEntries } from "../legend.js";
+
+const colorOf = (code) => ["#999999", "#4e79a7", "#f28e2b"][code];
+
+describe("the legend's entries", () => {
+  it("lists each label with its count, then the unlabelled points", () => {
+    expect(legendEntries(["great", "bad"], Uint32Array.from([10, 480, 3]))).toEqual([
+      { code: 1, name: "great", count: 480, picked: null },
+      { code: 2, name: "bad", count: 3, picked: null },
+      { code: 0, name: "unlabelled", count: 10, picked: null },
+    ]);
+  });
+
+  it("says the selection's share of each label when something is selected", () => {
+    const [great] = legendEntries(["great"], Uint32Array.from([5, 480]), Uint32Array.from([0, 12]));
+    expect(countLabel(great)).toBe("12 / 480");
+    expect(countLabel({ count: 1234567, picked: null })).toBe("1,234,567");
+  });
+});
+
+describe("the legend", () => {
+  function mount() {
+    const parent = document.createElement("div");
+    const clicks = [];
+    const legend = createLegend(parent, { selectLabel: (code, add) => clicks.push([code, add]) });
+    return { parent, legend, clicks };
+  }
+
+  it("shows an entry per label, names as text, and tells which was clicked", () => {
+    const { parent, legend, clicks } = mount();
+    const names = ["great", "<b>bad</b>"];
+    legend.render({ entries: legendEntries(names, Uint32Array.from([7, 2, 1]), Uint32Array.from([1, 2, 0])), colorOf });
+    const entries = Array.from(parent.querySelectorAll(".ew-legend-entry"));
+    expect(entries.map((e) => e.textContent)).toEqual(["great2 / 2", "<b>bad</b>0 / 1", "unlabelled1 / 7"]);
+    expect(parent.querySelector("b")).toBeNull();
+    expect(entries.map((e) => e.dataset.count)).toEqual(["2", "1", "7"]);
+    entries[0].click();
+    entries[2].dispatchEvent(new MouseEvent("click", { shiftKey: true }));
+    expect(clicks).toEqual([
+      [1, false],
+      [0, true],
+    ]);
+  });
+
+  it("hides while there is no label and no scale to read", () => {
+    const { parent, legend } = mount();
+    legend.render({ entries: legendEntries([], Uint32Array.from([7])), colorOf });
+    expect(parent.querySelector(".ew-legend").hidden).toBe(true);
+    const scale = { title: "doubt", colors: ["#999999", "#ff0000"], low: "sure", high: "unsure" };
+    legend.render({ entries: legendEntries([], Uint32Array.from([7])), colorOf, scale });
+    expect(parent.querySelector(".ew-legend").hidden).toBe(false);
+    expect(parent.querySelectorAll(".ew-legend-bar > span")).toHaveLength(2);
+    expect(parent.querySelector(".ew-legend-ends").textContent).toBe("sureunsure");
+  });
+});
+
+describe("the caption", () => {
+  it("says what the picture is drawn from", () => {
+    expect(captionText({})).toBe("PCA of the embedding");
+    expect(captionText({ training: true, step: 240 })).toBe("PCA of the tuned embedding · step 240");
+    expect(captionText({ training: true, step: 0 })).toBe("PCA of the embedding · before training");
+    expect(captionText({ training: true, step: 12000, projection: "umap" })).toBe(
+      "UMAP of the tuned embedding · step 12,000",
+    );
+    expect(captionText({ training: true, compare: true, step: 3 })).toBe(
+      "before: PCA of the embedding · now: PCA of the tuned embedding · step 3",
+    );
+  });
+
+  it("sets its text", () => {
+    const parent = document.createElement("div");
+    const caption = createCaption(parent);
+    caption.set("PCA of the embedding");
+    expect(parent.querySelector(".ew-caption").textContent).toBe("PCA of the embedding");
+  });
+});
