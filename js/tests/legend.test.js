@@ -64,6 +64,7 @@ describe("the caption", () => {
     expect(captionText({ training: true, step: 12000, projection: "umap" })).toBe(
       "UMAP of the tuned embedding · step 12,000",
     );
+    expect(captionText({ projection: "none" })).toBe("The embedding as given");
     expect(captionText({ training: true, compare: true, step: 3 })).toBe(
       "before: PCA of the embedding · now: PCA of the tuned embedding · step 3",
     );
