@@ -9,6 +9,7 @@ another writer, is in the store, so the next step uses it, whatever the timing. 
 
 from __future__ import annotations
 
+import copy
 import time
 
 import numpy as np
@@ -160,16 +161,16 @@ class TrainingSession(AnnotationSession):
         super().close()
 
     def undo(self):
-        """Take back the last action made here (see AnnotationSession.undo), and what the
-        model learned from it: a fitted model starts over on what stays labelled (the
-        next steps train it again), so an undone Accept is no longer suggested back."""
+        """Take back the last action made here (see AnnotationSession.undo). Undoing an
+        Accept also takes back what the model learned from it: the model is put back as
+        it was just before the Accept, so what was accepted is not suggested back."""
         with self.loop.lock:
             undone = super().undo()
-            if undone is not None and self.is_fitted():
-                self.loop.restart()
-                self.say("Undone, and the model starts over without it.")
-                if not self.running:
-                    self.step()  # so it can suggest again at once
+            before = self._before_accept.pop(undone["id"], None) if undone else None
+            if before is not None:
+                self.loop.model = before
+                self.say("Undone, and the model is back as it was before the Accept.")
+                self.frame()
         return undone
 
     def _stopped_by(self, error):
@@ -322,9 +323,14 @@ class TrainingSession(AnnotationSession):
     def accept_suggestions(self, indices=None):
         """Label every point of ``indices`` (default: the selection) with the model's
         suggestion, as one undoable action; returns the suggestions it accepted."""
-        frame = self.suggestions(indices)
-        self.label_each(frame["index"].to_numpy(), frame["suggestion"].tolist())
+        with self.loop.lock:
+            frame = self.suggestions(indices)
+            before = copy.deepcopy(self.model)
+            action = self.label_each(frame["index"].to_numpy(), frame["suggestion"].tolist())
+            self._before_accept = {action: before}  # the latest Accept's, for its undo
         return frame
+
+    _before_accept = {}
 
     def _suggestion_rows(self, indices):
         if not self.can_predict:
