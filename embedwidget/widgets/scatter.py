@@ -95,6 +95,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_pair = traitlets.Bool(True, read_only=True).tag(sync=True)  # pair buttons shown
     color_by = traitlets.Unicode("label").tag(sync=True)
+    _color_choices = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
     _colors = traitlets.Bytes().tag(sync=True)  # the colour_by column, as session encodes it
     _color_legend = traitlets.Dict().tag(sync=True)  # {"kind", "names"} or {"kind", "low", "high"}
     show_topics = traitlets.Bool(False).tag(sync=True)
@@ -151,6 +152,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self._on_labels()
         super().__init__(_texts=session.texts or [], **kwargs)
         self.set_trait("can_search_similar", session.encoder is not None)
+        self.set_trait("_color_choices", self._colour_choices())
         self._send_colours(self.color_by)
         session.subscribe(self._on_session)
         self.on_msg(self._on_msg)
