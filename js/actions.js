@@ -1,12 +1,15 @@
 // What a click, a key or a button does: change the state the browser owns (selection,
 // the list's rows, search hits, side A, lasso mode) or ask Python for a change (labels,
-// pairs, undo, neighbours, suggestions, training). Requests go out through protocol.js;
-// Python answers with new traits or messages, which bindings.js shows.
+// pairs, undo, neighbours, suggestions, `data` rows, training, colours, signposts,
+// projection). Requests go out through protocol.js; Python answers with new traits or
+// messages, which bindings.js shows.
 
-import { saveColorBy, saveSelection } from "./bindings.js";
+import { saveColorBy, saveProjection, saveSelection, saveShowTopics } from "./bindings.js";
+import { colouringOf, dataColumns, legendCodes } from "./colouring.js";
 import { actionForKey } from "./keys.js";
 import { LIST_SIZE } from "./list.js";
 import { request, REQUEST } from "./protocol.js";
+import { createRowsAsker } from "./rows.js";
 import { sampleSelection, withoutIndex } from "./sample.js";
 import { complement, createTextSearch, union, withCode } from "./selection.js";
 import { createSuggester } from "./suggest.js";
@@ -18,8 +21,12 @@ export const NEIGHBOURS = 20;
 
 const SELECT_FIRST = "Select points first (click, Shift-click or lasso).";
 
+// The most `data` rows the browser keeps (the oldest go first).
+export const KEEP_ROWS = 5000;
+
 export function createActions(model, state, view) {
   const suggester = createSuggester((id, rows) => request(model, REQUEST.SUGGEST, { id }, [rows]));
+  const rowsAsker = createRowsAsker((id, rows) => request(model, REQUEST.ROWS, { id }, [rows]));
   const message = (text, isError = false) => view.showMessage(text, isError);
   const findWords = createTextSearch(state.texts);
 
@@ -44,6 +51,17 @@ export function createActions(model, state, view) {
     state.rows = rows;
     view.showRows(at);
     suggest();
+    askColumns("list", rows);
+  }
+
+  /**
+   * Ask the kernel for the `data` columns of `indices` that the browser does not hold,
+   * for `asker` ("list", "tooltip"), after `delay` ms; replaces what it asked before.
+   * Nothing is asked of a widget without `data`.
+   */
+  function askColumns(asker, indices, delay = 0) {
+    if (state.noColumns || !dataColumns(state.colorChoices).length) return;
+    rowsAsker.ask(asker, Array.from(indices).filter((i) => !state.columns.has(i)), delay);
   }
 
   /** Ask for the suggestions of the rows shown, when the model can make them. */
@@ -150,10 +168,15 @@ export function createActions(model, state, view) {
     more: () => withSelection(REQUEST.NEIGHBOURS, { k: NEIGHBOURS }),
     invert,
     zoomToSelection,
-    /** A legend entry's click: select the points with label `code` (0: unlabelled); `add` keeps the selection too. */
+    /**
+     * A legend entry's click: select the points with label `code` (0: unlabelled), or
+     * with category `code` of the column the points are coloured by (0: missing); `add`
+     * keeps the selection too.
+     */
     selectLabel(code, add = false) {
-      const points = withCode(state.codes, code);
-      select(add ? union(state.selection, points, state.codes.length) : points);
+      const codes = legendCodes(colouringOf(state, state.positions.n), state.codes);
+      const points = withCode(codes, code);
+      select(add ? union(state.selection, points, codes.length) : points);
     },
     /** Give the keys back to the picture (after Enter in a field). */
     focusPicture: () => view.focus(),
@@ -163,6 +186,22 @@ export function createActions(model, state, view) {
       select(withoutIndex(state.selection, index), { at, rows: withoutIndex(state.rows, index) });
     },
     resample: () => showRows(sampleSelection(state.selection, LIST_SIZE)),
+    askColumns,
+    /** A ROWS reply from the kernel: the rows' columns are kept; replies to older requests are dropped. */
+    receiveRows(msg) {
+      const answer = rowsAsker.receive(msg);
+      if (!answer) return;
+      if (answer.rows.size && !Object.keys(msg.columns ?? {}).length) state.noColumns = true;
+      for (const [index, columns] of answer.rows) {
+        state.columns.delete(index); // kept as the newest
+        state.columns.set(index, columns);
+      }
+      for (const index of state.columns.keys()) {
+        if (state.columns.size <= KEEP_ROWS) break;
+        state.columns.delete(index);
+      }
+      view.showColumns();
+    },
     /** A SUGGESTIONS reply from the kernel; replies to older requests are dropped. */
     receiveSuggestions(msg) {
       const suggestions = suggester.receive(msg);
@@ -188,7 +227,15 @@ export function createActions(model, state, view) {
     resetTraining: () => request(model, REQUEST.RESET),
     selectDoubtful: () => request(model, REQUEST.DOUBTFUL, { n: DOUBTFUL }),
     colorBy: (value) => saveColorBy(model, value),
-    /** Cleanup: no more requests for suggestions. */
-    destroy: () => suggester.stop(),
+    toggleTopics: () => saveShowTopics(model, !state.showTopics),
+    /** Draw the picture by `how` ("pca", "umap"); the kernel answers with the next frame. */
+    project(how) {
+      if (how !== state.projection) saveProjection(model, how);
+    },
+    /** Cleanup: no more requests for suggestions or rows. */
+    destroy() {
+      suggester.stop();
+      rowsAsker.stop();
+    },
   };
 }

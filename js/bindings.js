@@ -1,10 +1,10 @@
 // The widget's model, in one module: the traits Python owns, read into the browser's
 // state (the other modules read the state, never the model), what follows when one of
-// them changes, the two traits the browser writes, and the kernel's messages. All
+// them changes, the traits the browser writes, and the kernel's messages. All
 // listeners are kept in one list so that cleanup detaches exactly them.
 
 import { REPLY, replyListener } from "./protocol.js";
-import { decodeCodes, decodePositions, encodeIndices, uint8, uint32 } from "./wire.js";
+import { decodeCodes, decodeColors, decodePositions, encodeIndices, uint8, uint32 } from "./wire.js";
 
 /** What is fixed once the widget is made: the training row, the compare view, the height. */
 export function readSettings(model) {
@@ -34,14 +34,25 @@ const TRAITS = {
   // Whether the model trains on pairs (the pair maker shows); a widget without the trait
   // offers pairs, as every widget did before it.
   can_pair: ["canPair", (can) => can ?? true],
-  projection: ["projection", (how) => how ?? "pca"], // how the picture is drawn from the embedding
+  // How the picture is drawn from the embedding: "pca", "umap", or "none" (a 2-D X as
+  // given); null where the widget has no such trait (drawn by PCA, not switchable).
+  projection: ["projection", (how) => how ?? null],
+  // Colour by "label", "doubt" or a column of `data`: the names it takes, then the column's
+  // legend ({kind: "categories", names} or {kind: "scale", low, high}) before its bytes,
+  // whose width depends on it.
+  color_by: ["colorBy", (by) => by ?? "label"],
+  _color_choices: ["colorChoices", (choices) => choices ?? null],
+  _color_legend: ["colorLegend", (legend) => legend ?? {}],
+  _colors: ["colors", (colors, state) => decodeColors(colors, state.colorLegend)],
+  // The signposts: whether they show, and the regions with their words.
+  show_topics: ["showTopics", Boolean],
+  _topics: ["topics", (topics) => topics ?? []],
   // The training widgets' own.
   step: ["step", (step) => step ?? 0],
   losses: ["losses", (losses) => losses ?? []],
   running: ["running", Boolean],
   status: ["status", (status) => status ?? ""], // what training waits for, or holds back
   error: ["error", (error) => error ?? ""], // why training stopped
-  color_by: ["colorBy", (by) => by ?? "label"],
   _doubt: ["doubt", uint8],
 };
 
@@ -60,6 +71,8 @@ export function readState(model) {
     searchMode: "words",
     rows: new Uint32Array(0), // the selected points the list shows
     suggestions: new Map(), // point index -> {label, confidence}, from the kernel
+    columns: new Map(), // point index -> [[column, text], ...]: its `data` row, from the kernel
+    noColumns: false, // the kernel said it has no `data`
   };
   for (const name of Object.keys(TRAITS)) read(model, state, name);
   return state;
@@ -67,13 +80,26 @@ export function readState(model) {
 
 /** Tell Python of a selection made in the browser (uint32 bytes). */
 export function saveSelection(model, indices) {
-  model.set("selection", encodeIndices(indices));
-  model.save_changes();
+  save(model, "selection", encodeIndices(indices));
 }
 
-/** Colour the points by "label" or "doubt" (Python recomputes what it needs). */
+/** Colour the points by "label", "doubt" or a column (Python sends what it needs). */
 export function saveColorBy(model, value) {
-  model.set("color_by", value);
+  save(model, "color_by", value);
+}
+
+/** Show or hide the signposts (Python names the regions when they show). */
+export function saveShowTopics(model, on) {
+  save(model, "show_topics", on);
+}
+
+/** Draw the picture by "pca" or "umap" (Python draws the next frame so). */
+export function saveProjection(model, how) {
+  save(model, "projection", how);
+}
+
+function save(model, name, value) {
+  model.set(name, value);
   model.save_changes();
 }
 
@@ -112,6 +138,7 @@ export function bindTraits(model, state, view, actions) {
   const onPrediction = () => {
     update("can_predict");
     view.showTraining();
+    view.showColours();
     view.showRows();
     actions.suggest();
   };
@@ -126,6 +153,7 @@ export function bindTraits(model, state, view, actions) {
   const onProjection = () => {
     update("projection");
     view.showCaption();
+    view.showProjection();
   };
   const onTraining = () => {
     const { step, running } = state;
@@ -136,10 +164,14 @@ export function bindTraits(model, state, view, actions) {
     view.showTraining();
   };
   const onColours = () => {
-    update("color_by", "_doubt");
-    view.showTraining();
+    update("color_by", "_color_choices", "_color_legend", "_colors", "_doubt");
+    view.showColours();
     view.showStatus();
     view.redraw();
+  };
+  const onTopics = () => {
+    update("show_topics", "_topics");
+    view.showTopics();
   };
   const onError = () => {
     update("error");
@@ -149,6 +181,7 @@ export function bindTraits(model, state, view, actions) {
     [REPLY.INFO]: ({ message }) => view.showMessage(message),
     [REPLY.ERROR]: ({ message }) => showError(message),
     [REPLY.SUGGESTIONS]: (message) => actions.receiveSuggestions(message),
+    [REPLY.ROWS]: (message) => actions.receiveRows(message),
   });
 
   const listeners = [
@@ -165,7 +198,10 @@ export function bindTraits(model, state, view, actions) {
     ["change:projection", onProjection],
     ["msg:custom", onReply],
   ];
-  for (const name of ["color_by", "_doubt"]) listeners.push([`change:${name}`, onColours]);
+  for (const name of ["color_by", "_color_choices", "_color_legend", "_colors", "_doubt"]) {
+    listeners.push([`change:${name}`, onColours]);
+  }
+  for (const name of ["show_topics", "_topics"]) listeners.push([`change:${name}`, onTopics]);
   if (view.training) {
     for (const name of ["step", "losses", "running", "status"]) listeners.push([`change:${name}`, onTraining]);
     listeners.push(["change:error", onError]);

@@ -1,6 +1,7 @@
 // Reading the map: the legend in the picture's corner (each label's colour and count, the
-// selection's share of it, a click selects the label's points; the colour scale when the
-// points are coloured by doubt) and the caption (what the picture is drawn from). Both
+// selection's share of it, a click selects the label's points; a column's categories
+// likewise when the points are coloured by one; the colour scale when they are coloured
+// by doubt or a numeric column) and the caption (what the picture is drawn from). Both
 // change only when the codes, the selection, the colouring or the step do, never per
 // frame. They build DOM and report clicks; actions.js decides what they do.
 
@@ -20,6 +21,30 @@ export function legendEntries(names, counts, picked = null) {
   return [...names.map((name, i) => entry(i + 1, name)), entry(0, "unlabelled")];
 }
 
+/**
+ * The legend's entries while the points are coloured by a column's categories: each
+ * category in order, as {code, name, count, picked}, then the points the column misses
+ * ("missing", code 0) if there are any. `names` may be empty: a numeric column's legend
+ * lists only its missing points.
+ */
+export function categoryEntries(names, counts, picked = null) {
+  const entries = legendEntries(names, counts, picked);
+  const missing = entries.pop();
+  return missing.count ? [...entries, { ...missing, name: "missing" }] : entries;
+}
+
+/** What a click on a legend entry selects, in words (its button's tooltip). */
+function entryTitle(entry, column) {
+  const what = column
+    ? entry.code
+      ? `points whose ${column} is "${entry.name}"`
+      : `points with no ${column}`
+    : entry.code
+      ? `points labelled "${entry.name}"`
+      : "unlabelled points";
+  return `Select the ${what} (Shift adds them)`;
+}
+
 /** "480", or "12 / 480" when something is selected: the selection's share of the entry. */
 export function countLabel({ count, picked }) {
   return picked === null ? number.format(count) : `${number.format(picked)} / ${number.format(count)}`;
@@ -30,7 +55,8 @@ export function countLabel({ count, picked }) {
  * embedding · step 240" in a training widget, both sides in the compare view. Projection
  * "none": the embedding's own two coordinates, drawn as they are.
  */
-export function captionText({ training = false, compare = false, step = 0, projection = "pca" }) {
+export function captionText({ training = false, compare = false, step = 0, projection = null }) {
+  projection ??= "pca";
   const how = PROJECTIONS[projection] ?? String(projection).toUpperCase();
   const given = projection === "none" ? "The embedding as given" : `${how} of the embedding`;
   if (!training) return given;
@@ -40,9 +66,11 @@ export function captionText({ training = false, compare = false, step = 0, proje
 
 /**
  * The legend, laid over the picture's top right corner. `actions.selectLabel(code, add)`
- * is told of a click on an entry (`add` with Shift). `render({entries, colorOf, scale})`
- * draws it; `scale` {title, colors, low, high} is a colour scale drawn above the entries
- * (or null). With no label and no scale there is nothing to read, and it hides.
+ * is told of a click on an entry (`add` with Shift). `render({entries, colorOf, scale,
+ * column})` draws it; `scale` {title, colors, low, high} is a colour scale drawn above
+ * the entries (or null); `column` names the column of `data` the entries are categories
+ * of (null: they are labels), drawn as their title. With no entry but unlabelled points
+ * and no scale there is nothing to read, and it hides.
  */
 export function createLegend(parent, actions) {
   const legend = document.createElement("div");
@@ -52,14 +80,14 @@ export function createLegend(parent, actions) {
   legend.addEventListener("mousedown", (event) => event.stopPropagation());
   parent.appendChild(legend);
 
-  function entryButton(entry, colorOf) {
+  function entryButton(entry, colorOf, column) {
     const b = document.createElement("button");
     b.type = "button";
     b.className = "ew-legend-entry";
     b.dataset.code = String(entry.code);
     b.dataset.count = String(entry.count);
     if (entry.picked !== null) b.dataset.picked = String(entry.picked);
-    b.title = `Select the ${entry.code ? `points labelled "${entry.name}"` : "unlabelled points"} (Shift adds them)`;
+    b.title = entryTitle(entry, column);
     const name = document.createElement("span");
     name.className = "ew-legend-name";
     name.textContent = entry.name;
@@ -69,6 +97,13 @@ export function createLegend(parent, actions) {
     b.append(swatch(colorOf(entry.code)), name, count);
     b.addEventListener("click", (event) => actions.selectLabel(entry.code, event.shiftKey));
     return b;
+  }
+
+  function titleRow(text) {
+    const title = document.createElement("div");
+    title.className = "ew-legend-title";
+    title.textContent = text;
+    return title;
   }
 
   function scaleRow(scale) {
@@ -98,15 +133,16 @@ export function createLegend(parent, actions) {
   let drawn = "";
   return {
     element: legend,
-    render({ entries, colorOf, scale = null }) {
+    render({ entries, colorOf, scale = null, column = null }) {
       // Drawn again only when something in it changed (it is asked at every doubt frame).
-      const key = JSON.stringify([entries, entries.map((entry) => colorOf(entry.code)), scale]);
+      const key = JSON.stringify([entries, entries.map((entry) => colorOf(entry.code)), scale, column]);
       if (key === drawn) return;
       drawn = key;
       const labelled = entries.some((entry) => entry.code !== 0);
       legend.hidden = !labelled && !scale;
-      const children = entries.map((entry) => entryButton(entry, colorOf));
-      legend.replaceChildren(...(scale ? [scaleRow(scale)] : []), ...children);
+      const children = entries.map((entry) => entryButton(entry, colorOf, column));
+      const title = column && !scale ? [titleRow(column)] : [];
+      legend.replaceChildren(...title, ...(scale ? [scaleRow(scale)] : []), ...children);
     },
   };
 }

@@ -1,10 +1,11 @@
 // The selection, readable: a panel under the picture listing the selected texts (a sample
-// of a large selection), each with its label, the model's suggestion where there is one,
-// and a button that takes the point out of the selection. Texts go in as text nodes
-// (text.js), never as HTML, with the words a search found marked. It builds DOM and
-// reports clicks; actions.js decides what they do.
+// of a large selection), each with its label, its `data` columns once the kernel sent
+// them, the model's suggestion where there is one, and a button that takes the point out
+// of the selection. Texts and columns go in as text nodes (text.js), never as HTML, with
+// the words a search found marked. It builds DOM and reports clicks; actions.js decides
+// what they do.
 
-import { button, swatch } from "./dom.js";
+import { button, columnsBlock, swatch } from "./dom.js";
 import { appendText, plainText } from "./text.js";
 
 export const LIST_SIZE = 50;
@@ -28,7 +29,8 @@ export function suggestionText(suggestion) {
 /**
  * `actions`: remove(index), hover(index or -1), resample(), more(), accept().
  * `render(view)` draws the rows of {rows, total, texts, codes, names, colorOf,
- * canPredict, suggestions, terms}: `terms` the search's words (lowercase), marked.
+ * canPredict, suggestions, terms, columns}: `terms` the search's words (lowercase),
+ * marked; `columns` (optional) a Map index -> [[column, text], ...].
  */
 export function createSelectionList(parent, actions) {
   const panel = document.createElement("div");
@@ -66,7 +68,13 @@ export function createSelectionList(parent, actions) {
     text.className = "ew-list-text";
     appendText(text, view.texts[index] ?? "", view.terms);
     text.title = plainText(view.texts[index] ?? "");
-    item.append(label, text);
+    const columns = view.columns?.get(index);
+    if (columns?.length) {
+      const body = document.createElement("span");
+      body.className = "ew-list-body";
+      body.append(text, columnsBlock(columns, "ew-list-columns"));
+      item.append(label, body);
+    } else item.append(label, text);
     if (view.canPredict) item.append(suggestionCell(view.suggestions.get(index), view));
     const remove = button("×", "Take this point out of the selection", () => actions.remove(index));
     remove.classList.add("ew-list-remove");

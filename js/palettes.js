@@ -1,6 +1,7 @@
-// Every colour the points take: the label palette, the grey of unlabelled points and the
-// doubt scale. The legend, the selection list and the picture read them here, so they
-// agree. The grey comes from the theme (theme.js), so it reads on light and dark hosts.
+// Every colour the points take: the label palette (also a column's categories), the grey
+// of unlabelled (or missing) points, the doubt scale and the scale of a numeric column.
+// The legend, the selection list and the picture read them here, so they agree. The grey
+// comes from the theme (theme.js), so it reads on light and dark hosts.
 
 export const PALETTE = [
   "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -33,4 +34,39 @@ export function doubtBins(doubt) {
   const bins = new Float32Array(doubt.length);
   for (let i = 0; i < doubt.length; i++) bins[i] = Math.min(9, Math.floor(doubt[i] / 25.6));
   return bins;
+}
+
+// A numeric column's scale: viridis (perceptually even, read by colour-blind people too),
+// sampled at nine stops.
+const VIRIDIS = [
+  "#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c",
+  "#28ae80", "#5ec962", "#addc30", "#fde725",
+];
+
+// The part of viridis each theme shows: its pale yellow end vanishes on white, its dark
+// purple end on a dark background.
+const SCALE_SPAN = { light: [0, 0.88], dark: [0.25, 1] };
+
+function rgbOf(hex) {
+  return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+}
+
+/** The scale's colour at `t` in 0..1 (for the theme, `dark` or not), as #rrggbb. */
+export function scaleColor(t, dark = false) {
+  const [lo, hi] = dark ? SCALE_SPAN.dark : SCALE_SPAN.light;
+  const at = (lo + Math.min(1, Math.max(0, t)) * (hi - lo)) * (VIRIDIS.length - 1);
+  const k = Math.min(VIRIDIS.length - 2, Math.floor(at));
+  const [a, b] = [rgbOf(VIRIDIS[k]), rgbOf(VIRIDIS[k + 1])];
+  const mixed = a.map((c, i) => Math.round(c + (b[i] - c) * (at - k)));
+  return `#${mixed.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Colours of scale bytes 0..255: 0 (missing) in the theme's `grey`, 1..255 low to high. */
+export function scaleColors(grey, dark = false) {
+  return [grey, ...Array.from({ length: 255 }, (_, k) => scaleColor(k / 254, dark))];
+}
+
+/** `count` colours evenly along the scale, low to high: the legend's bar. */
+export function scaleSteps(count, dark = false) {
+  return Array.from({ length: count }, (_, k) => scaleColor(k / (count - 1), dark));
 }

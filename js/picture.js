@@ -1,11 +1,12 @@
 // The widget's state as regl-scatterplot columns: positions in device coordinates, colour
-// by label code or by doubt, how a point stands out (search hit, labelled), and the order
-// points are drawn in (labelled ones last, on top). One draw for all the traits that one
-// update from Python changes; the columns are made again only when what they show changed,
-// not for every frame.
+// by label code, doubt or a column of `data` (colouring.js), how a point stands out
+// (search hit, labelled), and the order points are drawn in (labelled ones last, on top).
+// One draw for all the traits that one update from Python changes; the columns are made
+// again only when what they show changed, not for every frame.
 
+import { colouringOf, paletteOf } from "./colouring.js";
 import { remember } from "./memo.js";
-import { doubtBins, doubtColors } from "./palettes.js";
+import { doubtBins } from "./palettes.js";
 import { spatialIndex } from "./spatial.js";
 
 /**
@@ -17,12 +18,7 @@ import { spatialIndex } from "./spatial.js";
  */
 export function toDeviceCoordinates(points, bounds, aspect = 1) {
   const { n, q, range, unit } = points;
-  const [xmin, xmax, ymin, ymax] = bounds;
-  const cx = (xmin + xmax) / 2;
-  const cy = (ymin + ymax) / 2;
-  const halfX = Math.max(xmax - xmin, 1e-12) / 2;
-  const halfY = Math.max(ymax - ymin, 1e-12) / 2;
-  const scale = 0.95 * Math.min(Math.max(aspect, 1e-3) / halfX, 1 / halfY);
+  const { cx, cy, scale } = deviceTransform(bounds, aspect);
   const ax = unit[0] * scale;
   const bx = (range[0] - cx) * scale;
   const ay = unit[1] * scale;
@@ -34,6 +30,18 @@ export function toDeviceCoordinates(points, bounds, aspect = 1) {
     y[i] = q[2 * i + 1] * ay + by;
   }
   return { x, y };
+}
+
+/**
+ * How a point of the positions' own coordinates (before the wire's quantization) lands
+ * in device coordinates: x' = (x - cx) * scale, y' = (y - cy) * scale.
+ */
+export function deviceTransform(bounds, aspect = 1) {
+  const [xmin, xmax, ymin, ymax] = bounds;
+  const halfX = Math.max(xmax - xmin, 1e-12) / 2;
+  const halfY = Math.max(ymax - ymin, 1e-12) / 2;
+  const scale = 0.95 * Math.min(Math.max(aspect, 1e-3) / halfX, 1 / halfY);
+  return { cx: (xmin + xmax) / 2, cy: (ymin + ymax) / 2, scale };
 }
 
 /** The range of decoded positions, for when Python sends no view bounds. */
@@ -104,15 +112,15 @@ export function areaOf(indices, x, y, { padding = 0.15, least = 0.1 } = {}) {
  * One picture of the points: `positions()` and `bounds()` say where they are (the live
  * frame, or the compare view's starting one); everything else (codes, hits, selection,
  * colours) is the state both pictures share. `box` is the element the canvas fills;
- * `grey()` the theme's colour of unlabelled (and of sure) points; `onError(error)` hears
- * of a draw that failed. Frames drawn and the last draw's milliseconds go into
- * root.dataset[`frames${name}`] and [`drawMs${name}`].
+ * `theme()` the theme (theme.js: its grey colours unlabelled, sure and missing points);
+ * `onError(error)` hears of a draw that failed. Frames drawn and the last draw's
+ * milliseconds go into root.dataset[`frames${name}`] and [`drawMs${name}`].
  */
-export function createPicture({ state, plot, box, root, grey, positions, bounds, onError, name = "" }) {
+export function createPicture({ state, plot, box, root, theme, positions, bounds, onError, name = "" }) {
   let frames = 0;
   let lastMs = 0;
   let drawnAspect = null;
-  let placed = { points: null, key: "", x: null, y: null, index: null };
+  let placed = { points: null, key: "", x: null, y: null, index: null, transform: null };
 
   const aspectOf = () => (box.clientHeight ? box.clientWidth / box.clientHeight : 1);
 
@@ -122,13 +130,14 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
     const key = `${bounds.join()}|${aspect}`;
     if (placed.points !== points || placed.key !== key) {
       const { x, y } = toDeviceCoordinates(points, bounds, aspect);
-      placed = { points, key, x, y, index: spatialIndex(x, y) };
+      placed = { points, key, x, y, index: spatialIndex(x, y), transform: deviceTransform(bounds, aspect) };
     }
     return placed;
   }
 
   const labelColumn = remember((codes) => Float32Array.from(codes));
   const doubtColumn = remember(doubtBins);
+  const valuesColumn = remember((values) => Float32Array.from(values));
   const standingColumn = remember((codes, hits) => standing(codes, hits.length ? hits : null));
   const order = remember(drawOrder);
   const noCodes = remember((n) => new Uint8Array(n));
@@ -139,13 +148,18 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
     const given = bounds();
     drawnAspect = aspectOf();
     const { x, y, index } = place(points, given?.length === 4 ? given : boundsOf(points), drawnAspect);
-    const byDoubt = state.colorBy === "doubt" && state.doubt.length === x.length;
+    const colouring = colouringOf(state, x.length);
     // Codes that do not fit the points (a frame of another size on its way) count as none.
     const fitting = codes.length === x.length ? codes : noCodes(x.length);
-    const valueA = byDoubt ? doubtColumn(state.doubt) : labelColumn(fitting);
+    const valueA =
+      colouring.kind === "doubt"
+        ? doubtColumn(state.doubt)
+        : colouring.kind === "label"
+          ? labelColumn(fitting)
+          : valuesColumn(colouring.values);
     const valueB = standingColumn(fitting, hits);
-    if (byDoubt) plot.setPalette(doubtColors(grey()));
-    else plot.setColors(state.labelNames.length, grey());
+    const { unlabelled: grey, dark } = theme();
+    plot.setPalette(paletteOf(colouring, { nLabels: state.labelNames.length, grey, dark }));
     plot.setOrder(order(fitting));
     const drawn = plot.draw(
       { x, y, valueA, valueB },
@@ -196,5 +210,14 @@ export function createPicture({ state, plot, box, root, grey, positions, bounds,
     return true;
   }
 
-  return { draw, request, fit, zoomTo, drawMs: () => lastMs };
+  /**
+   * Where a point of the positions' own coordinates is in the device coordinates of the
+   * last draw, as [x, y]; null before the first draw.
+   */
+  function toDevice(x, y) {
+    const t = placed.transform;
+    return t ? [(x - t.cx) * t.scale, (y - t.cy) * t.scale] : null;
+  }
+
+  return { draw, request, fit, zoomTo, toDevice, drawMs: () => lastMs };
 }

@@ -4,7 +4,6 @@
 // larger than unlabelled ones (and drawn after them, on top, by setOrder).
 
 import createScatterplot, { createRenderer } from "regl-scatterplot";
-import { labelColors } from "./palettes.js";
 import { perStanding } from "./picture.js";
 import { createRing } from "./ring.js";
 
@@ -126,6 +125,7 @@ export function createPlot(
   let drawnOrder = null;
 
   // regl-scatterplot refuses a draw while one runs; keep only the newest waiting frame.
+  let drawnOnce = false;
   let running = null;
   let waiting = null;
   const pump = () => {
@@ -146,7 +146,10 @@ export function createPlot(
         // the same ones) instead of computing it again each frame.
         preventFilterReset: true,
       })
-      .then(() => resolve(performance.now() - started), reject)
+      .then(() => {
+        drawnOnce = true;
+        resolve(performance.now() - started);
+      }, reject)
       .finally(() => {
         running = null;
         if (waiting) pump();
@@ -173,9 +176,7 @@ export function createPlot(
     setOrder(next) {
       order = next;
     },
-    setColors(nCodes, grey) {
-      setPointColors(labelColors(nCodes, grey));
-    },
+    /** The colour of each value of the colour column (valueA), index = value. */
     setPalette(colors) {
       setPointColors(colors);
     },
@@ -200,11 +201,37 @@ export function createPlot(
     zoomToArea(rect) {
       moveView(scatterplot.zoomToArea(rect, { transition: true }));
     },
+    /**
+     * Where device coordinates [x, y] are on the canvas now, in CSS pixels from its top
+     * left corner, through the view's pan and zoom; null before the first draw.
+     */
+    toScreen([x, y]) {
+      if (!drawnOnce) return null;
+      const { width, height } = canvas.getBoundingClientRect();
+      return screenOf(scatterplot.get("cameraView"), [x, y], width, height, scatterplot.get("aspectRatio"));
+    },
+    /** Call `handler()` after every render: a pan, a zoom, a frame, a step of an animation. */
+    onRender(handler) {
+      scatterplot.subscribe("draw", handler);
+    },
     destroy() {
       scatterplot.destroy();
     },
     scatterplot,
   };
+}
+
+/**
+ * Device coordinates [x, y] on a `width` x `height` canvas (CSS pixels from its top left)
+ * through regl-scatterplot's camera `view` (a column-major 4x4 matrix), as the library
+ * itself places a point: its model stretches x by the data's aspect ratio, its projection
+ * shrinks x by the canvas's, and clip space [-1, 1] fills the canvas, y upwards.
+ */
+export function screenOf(view, [x, y], width, height, dataAspect = 1) {
+  const mx = x * (dataAspect || 1);
+  const clipX = (view[0] * mx + view[4] * y + view[12]) / (width / height);
+  const clipY = view[1] * mx + view[5] * y + view[13];
+  return [(width * (clipX + 1)) / 2, height * (0.5 - clipY / 2)];
 }
 
 /**

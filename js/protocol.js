@@ -18,6 +18,7 @@ export const REQUEST = Object.freeze({
   DOUBTFUL: "doubtful", // {n}: select the n unlabelled points the model is least sure of
   SUGGEST: "suggest", // {id}; buffers: [rows]: the model's suggestions, replied to by SUGGESTIONS
   ACCEPT: "accept", // {}; buffers: [selection]: label it with the model's suggestions
+  ROWS: "rows", // {id}; buffers: [rows]: the `data` columns of these points, replied to by ROWS
 });
 
 /** Kernel -> browser: content {type: name, ...fields}. */
@@ -25,6 +26,7 @@ export const REPLY = Object.freeze({
   INFO: "info", // {message}: what a request did
   ERROR: "error", // {message}: why a request failed
   SUGGESTIONS: "suggestions", // {id, indices, labels, confidence}: the reply to SUGGEST `id`
+  ROWS: "rows", // {id, indices, columns: {name: [text per row]}} ({} without data): the reply to ROWS `id`
 });
 
 const REQUESTS = new Set(Object.values(REQUEST));

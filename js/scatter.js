@@ -19,6 +19,9 @@ function render({ model, el }) {
   view.showSearchModes();
   view.showPairs();
   view.showTraining();
+  view.showColours();
+  view.showProjection();
+  view.showTopics();
   // The first draw of every picture carries the selection.
   actions.follow({ shownBy: view.plots });
   view.redraw();

@@ -1,7 +1,8 @@
 // Toolbar: search (by words, or by meaning when the kernel can encode a query), lasso,
-// invert, undo, the view (fit, zoom to the selection), the label buttons (each with its
-// count and key), a field for a new label, the pair maker (where the model trains on
-// pairs), and the widget's one message line. It only builds DOM and reports clicks.
+// invert, undo, the view (fit, zoom to the selection), the map (PCA or UMAP, signposts,
+// what the points are coloured by), the label buttons (each with its count and key), a
+// field for a new label, the pair maker (where the model trains on pairs), and the
+// widget's one message line. It only builds DOM and reports clicks.
 
 import { button, swatch } from "./dom.js";
 
@@ -57,6 +58,74 @@ function createSearch(actions) {
   };
 }
 
+// The projections the toggle offers, each with what it serves best.
+const PROJECTIONS = [
+  ["pca", "PCA", "Draw the picture by PCA: a linear map, the guide's picture; reads well with a few classes"],
+  ["umap", "UMAP", "Draw the picture by UMAP: keeps neighbourhoods; serves better with more than a few classes"],
+];
+
+/** The colour menu's words for a choice of color_by. */
+function colourChoiceText(choice) {
+  if (choice === "label") return "colour: labels";
+  return `colour: ${choice}`;
+}
+
+/** A toggle button: `setOn(on)` shows whether it is on (also to assistive technology). */
+function toggle(text, title, onClick) {
+  const b = button(text, title, onClick);
+  b.setAttribute("aria-pressed", "false");
+  b.setOn = (on) => {
+    b.classList.toggle("ew-active", on);
+    b.setAttribute("aria-pressed", String(on));
+  };
+  return b;
+}
+
+/** The map's controls: PCA or UMAP, the signposts, and the colour menu. */
+function createMapControls(actions) {
+  const projection = document.createElement("span");
+  projection.className = "ew-toggle ew-projection";
+  projection.hidden = true;
+  const projections = PROJECTIONS.map(([how, text, title]) => {
+    const b = toggle(text, title, () => actions.project(how));
+    b.dataset.projection = how;
+    return b;
+  });
+  projection.append(...projections);
+  const topics = toggle("Topics", "Name the regions of the picture by the words of their texts", () =>
+    actions.toggleTopics(),
+  );
+  topics.classList.add("ew-topics");
+  const colour = document.createElement("select");
+  colour.className = "ew-colour";
+  colour.title = "Colour the points by their label, the model's doubt, or a column of data";
+  colour.addEventListener("change", () => actions.colorBy(colour.value));
+  colour.addEventListener("keydown", (event) => event.stopPropagation());
+  let choices = "";
+  return {
+    elements: [projection, topics, colour],
+    /** Show the projection drawn ("pca", "umap"); hidden for none (null) or "none". */
+    setProjection(how) {
+      projection.hidden = how === null || how === "none";
+      for (const b of projections) b.setOn(b.dataset.projection === how);
+    },
+    setTopics({ available, on }) {
+      topics.hidden = !available;
+      topics.setOn(on);
+    },
+    /** The names color_by takes now, and the one it has; one name alone needs no menu. */
+    setColours(names, value) {
+      const key = JSON.stringify(names);
+      if (key !== choices) {
+        choices = key;
+        colour.replaceChildren(...names.map((name) => new Option(colourChoiceText(name), name)));
+      }
+      colour.hidden = names.length < 2;
+      colour.value = names.includes(value) ? value : "label";
+    },
+  };
+}
+
 export function createToolbar(parent, actions) {
   const top = row("ew-top");
   const { search, mode, setMeaningSearch } = createSearch(actions);
@@ -75,7 +144,8 @@ export function createToolbar(parent, actions) {
   );
   const status = document.createElement("span");
   status.className = "ew-status";
-  top.append(mode, search, lasso, invert, undo, reset, zoom, status);
+  const map = createMapControls(actions);
+  top.append(mode, search, lasso, invert, undo, reset, zoom, ...map.elements, status);
 
   const labelRow = row("ew-labels");
   const labels = document.createElement("span");
@@ -129,6 +199,9 @@ export function createToolbar(parent, actions) {
     setLasso(on) {
       lasso.classList.toggle("ew-active", on);
     },
+    setProjection: map.setProjection,
+    setTopics: map.setTopics,
+    setColours: map.setColours,
     setStatus(text) {
       status.textContent = text;
     },

@@ -1,6 +1,8 @@
-// Hover tooltip. Texts go in as text nodes (text.js), never as HTML, so markup in a text
-// shows as characters and nothing in it runs; only its HTML line breaks break lines.
+// Hover tooltip: the point's label and text, and under them its `data` columns once the
+// kernel sent them. Texts go in as text nodes (text.js), never as HTML, so markup in a
+// text shows as characters and nothing in it runs; only its HTML line breaks break lines.
 
+import { columnsBlock } from "./dom.js";
 import { appendText } from "./text.js";
 
 export function createTooltip(container) {
@@ -10,7 +12,8 @@ export function createTooltip(container) {
   container.appendChild(tip);
   return {
     element: tip,
-    show(text, label, x, y) {
+    /** `columns`: the point's [[column, text], ...], or null while they are not known. */
+    show(text, label, x, y, columns = null) {
       tip.textContent = "";
       if (label) {
         const tag = document.createElement("span");
@@ -19,6 +22,7 @@ export function createTooltip(container) {
         tip.append(tag, " ");
       }
       appendText(tip, text);
+      if (columns?.length) tip.append(columnsBlock(columns, "ew-tooltip-columns"));
       tip.style.left = `${x + 12}px`;
       tip.style.top = `${y + 12}px`;
       tip.hidden = false;

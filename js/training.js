@@ -1,6 +1,7 @@
 // The training row of TunerWidget and LearnerWidget: start, stop, reset, the step and
-// a small live loss curve, colour by doubt, and "select the most doubtful points". It
-// builds DOM and reports clicks; actions.js decides what they do.
+// a small live loss curve, and "select the most doubtful points" (colour by doubt is in
+// the toolbar's colour menu). It builds DOM and reports clicks; actions.js decides what
+// they do.
 
 import { button } from "./dom.js";
 
@@ -26,9 +27,8 @@ export function sparkline(values, width, height) {
 }
 
 /**
- * `actions`: startTraining(), stopTraining(), resetTraining(), colorBy(value),
- * selectDoubtful(). `update(state)` shows the state's step, losses, running, status,
- * canPredict and colorBy.
+ * `actions`: startTraining(), stopTraining(), resetTraining(), selectDoubtful().
+ * `update(state)` shows the state's step, losses, running, status and canPredict.
  */
 export function createTrainingBar(parent, actions) {
   const row = document.createElement("div");
@@ -45,33 +45,22 @@ export function createTrainingBar(parent, actions) {
   svg.setAttribute("height", "24");
   const line = document.createElementNS(svgNS, "polyline");
   svg.appendChild(line);
-  const colour = document.createElement("select");
-  colour.className = "ew-colour";
-  colour.title = "Colour the points by their label or by the model's doubt";
-  for (const [value, text] of [["label", "colour: labels"], ["doubt", "colour: doubt"]]) {
-    const option = document.createElement("option");
-    option.value = value;
-    option.textContent = text;
-    colour.appendChild(option);
-  }
-  colour.addEventListener("change", () => actions.colorBy(colour.value));
   const doubtful = button(
     `Select ${DOUBTFUL} doubtful`,
     "Select the unlabelled points the model is least sure of",
     () => actions.selectDoubtful(),
   );
-  row.append(start, stop, reset, info, svg, colour, doubtful);
+  row.append(start, stop, reset, info, svg, doubtful);
   parent.appendChild(row);
 
-  function update({ running, losses, step, status, canPredict, colorBy }) {
+  function update({ running, losses, step, status, canPredict }) {
     start.disabled = running;
     stop.disabled = !running;
     const last = losses.length ? ` · loss ${losses[losses.length - 1].toPrecision(3)}` : "";
     const note = status ? ` · ${status}` : "";
     info.textContent = `${running ? "training" : "stopped"} · step ${step}${last}${note}`;
     line.setAttribute("points", sparkline(losses, 120, 24));
-    colour.hidden = doubtful.hidden = !canPredict;
-    colour.value = colorBy;
+    doubtful.hidden = !canPredict;
   }
   return { update, element: row };
 }

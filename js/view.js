@@ -1,16 +1,18 @@
-// The widget's parts on the page (toolbar, training row, picture with its legend and
-// caption, tooltip, selection list) and how the state shows in them. It builds DOM and
-// draws; what a click means is in actions.js. It reads the state (bindings.js keeps it),
-// never the model.
+// The widget's parts on the page (toolbar, training row, picture with its legend, caption
+// and signposts, tooltip, selection list) and how the state shows in them. It builds DOM
+// and draws; what a click means is in actions.js. It reads the state (bindings.js keeps
+// it), never the model.
 
+import { colouringOf, colourMenu, legendCodes, legendScale } from "./colouring.js";
 import { createPanes, plotsToTell, sideTitle } from "./compare.js";
-import { captionText, createCaption, createLegend, legendEntries } from "./legend.js";
+import { captionText, categoryEntries, createCaption, createLegend, legendEntries } from "./legend.js";
 import { createSelectionList } from "./list.js";
 import { remember } from "./memo.js";
-import { colorOf, doubtColors } from "./palettes.js";
+import { colorOf } from "./palettes.js";
 import { createPicture } from "./picture.js";
 import { createPlot, createSharedRenderer } from "./plot.js";
 import { countCodes, countSelected, describePlan, pairPlan } from "./selection.js";
+import { createSignposts } from "./signposts.js";
 import { readTheme, sameTheme, watchTheme } from "./theme.js";
 import { createToolbar } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
@@ -21,6 +23,8 @@ export const REDRAW_PAUSE_MS = 250;
 // A picture that took longer than this to draw (a million points take seconds) is not
 // redrawn for search hits: a redraw would freeze the page between two keys.
 export const QUICK_DRAW_MS = 150;
+// How long the pointer rests on a point before its `data` columns are asked of the kernel.
+export const HOVER_COLUMNS_MS = 120;
 
 /** `settings` from bindings.readSettings: {training, compare, height}. */
 export function createView(el, settings, state, actions) {
@@ -49,17 +53,25 @@ export function createView(el, settings, state, actions) {
   let theme = readTheme(stage);
   const tooltip = createTooltip(stage);
   let pointer = { x: 0, y: 0 };
+  let hovered = -1; // the point the tooltip shows
   const panes = createPanes(stage, settings.compare);
   const comparing = panes.length > 1;
   const renderer = comparing ? createSharedRenderer() : null;
   const sides = panes.map(createSide);
   const live = sides.at(-1);
   const plots = sides.map((side) => side.plot);
+  // The signposts name the live picture's regions (the kernel computes them from it).
+  const signposts = createSignposts(live.element);
+  const toScreen = (x, y) => {
+    const device = live.picture.toDevice(x, y);
+    return device && live.plot.toScreen(device);
+  };
+  live.plot.onRender(() => signposts.place(toScreen));
   stage.addEventListener("mousemove", (event) => {
     const box = stage.getBoundingClientRect();
     pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
   });
-  stage.addEventListener("mouseleave", () => tooltip.hide());
+  stage.addEventListener("mouseleave", () => hideTooltip());
   root.addEventListener("keydown", (event) => actions.key(event));
   stage.addEventListener("pointerdown", () => root.focus({ preventScroll: true }));
   // A Shift-drag in the picture is a lasso, not the notebook's Shift-click cell selection
@@ -90,7 +102,7 @@ export function createView(el, settings, state, actions) {
       {
         onSelect: (indices, at) => actions.select(indices, { at, shownBy: [side.plot] }),
         onHover: (index) => hover(index, side.plot),
-        onLassoStart: () => tooltip.hide(),
+        onLassoStart: () => hideTooltip(),
       },
       // A selection stands out: the points outside it fade, in one picture or in two.
       { side: comparing ? pane.side : undefined, renderer, dimUnselected: true },
@@ -104,7 +116,7 @@ export function createView(el, settings, state, actions) {
       plot: side.plot,
       box: pane.element,
       root,
-      grey: () => theme.unlabelled,
+      theme: () => theme,
       onError: (error) => showMessage(`The picture could not be drawn: ${error?.message ?? error}`, true),
       ...where,
     });
@@ -136,34 +148,74 @@ export function createView(el, settings, state, actions) {
 
   const codeColor = (code) => colorOf(code, theme.unlabelled);
 
+  /** The tooltip of point `index` (-1: none): its label, text and, once known, its `data` columns. */
   function showTooltip(index) {
-    if (index < 0 || index >= state.texts.length) return tooltip.hide();
+    if (index < 0 || index >= state.texts.length) return hideTooltip();
+    hovered = index;
     const code = state.codes[index] ?? 0;
-    tooltip.show(state.texts[index], code ? state.labelNames[code - 1] : "", pointer.x, pointer.y);
+    const columns = state.columns.get(index) ?? null;
+    tooltip.show(state.texts[index], code ? state.labelNames[code - 1] : "", pointer.x, pointer.y, columns);
+    if (!columns) actions.askColumns("tooltip", [index], HOVER_COLUMNS_MS);
   }
 
-  // Points per label, counted again only when the codes change; the selection's share
-  // only when the selection or the codes do.
-  const counts = remember((codes, nNames) => countCodes(codes, nNames));
+  function hideTooltip() {
+    hovered = -1;
+    tooltip.hide();
+    actions.askColumns("tooltip", []);
+  }
+
+  // Points per label (or category), counted again only when the codes change; the
+  // selection's share only when the selection or the codes do.
+  const labelCounts = remember((codes, nNames) => countCodes(codes, nNames));
+  const legendCounts = remember((codes, nNames) => countCodes(codes, nNames));
   const picked = remember((codes, selection, nNames) => countSelected(codes, selection, nNames));
 
   /** The status, the label buttons and the legend: counts of labels, pairs and the selection. */
   function showStatus() {
     const names = state.labelNames;
-    const all = counts(state.codes, names.length);
+    const all = labelCounts(state.codes, names.length);
     const labelled = state.codes.length - all[0];
     toolbar.setStatus(`${state.selection.length} selected · ${labelled} labelled · ${state.nPairs} pairs`);
     toolbar.setLabels(names, all, codeColor);
-    const share = state.selection.length ? picked(state.codes, state.selection, names.length) : null;
-    const byDoubt = state.colorBy === "doubt" && state.doubt.length > 0;
-    const scale = byDoubt ? { title: "doubt", colors: doubtColors(theme.unlabelled), low: "sure", high: "unsure" } : null;
-    legend.render({ entries: legendEntries(names, all, share), colorOf: codeColor, scale });
+    showLegend();
+  }
+
+  /** The legend of what the points are coloured by: labels, a column's categories, a scale. */
+  function showLegend() {
+    const colouring = colouringOf(state, state.positions.n);
+    const byColumn = colouring.kind === "categories" || colouring.kind === "scale";
+    const codes = legendCodes(colouring, state.codes);
+    const names = byColumn ? colouring.names ?? [] : state.labelNames;
+    const all = legendCounts(codes, names.length);
+    const share = state.selection.length ? picked(codes, state.selection, names.length) : null;
+    legend.render({
+      entries: byColumn ? categoryEntries(names, all, share) : legendEntries(names, all, share),
+      colorOf: codeColor,
+      scale: legendScale(colouring, { grey: theme.unlabelled, dark: theme.dark }),
+      column: byColumn ? colouring.column : null,
+    });
   }
 
   function showCaption() {
     caption.set(
       captionText({ training: settings.training, compare: comparing, step: state.step, projection: state.projection }),
     );
+  }
+
+  /** The colour menu: what the points can be coloured by, and what they are. */
+  function showColours() {
+    toolbar.setColours(colourMenu(state, settings.training), state.colorBy);
+  }
+
+  /** The signposts and their toggle (offered where there are texts to name regions by). */
+  function showTopics() {
+    toolbar.setTopics({ available: state.texts.length > 0, on: state.showTopics });
+    signposts.render(state.showTopics ? state.topics : []);
+  }
+
+  /** The PCA/UMAP toggle (hidden where the widget cannot switch) and the caption. */
+  function showProjection() {
+    toolbar.setProjection(state.projection);
   }
 
   function showPairs() {
@@ -200,6 +252,7 @@ export function createView(el, settings, state, actions) {
       canPredict: state.canPredict,
       suggestions: state.suggestions,
       terms: state.terms,
+      columns: state.columns,
     });
     if (since === null) return;
     root.dataset.listMs = (performance.now() - since).toFixed(1);
@@ -257,6 +310,14 @@ export function createView(el, settings, state, actions) {
     showRows,
     showTraining,
     showSearchModes,
+    showColours,
+    showTopics,
+    showProjection,
+    /** The kernel sent `data` columns: the list and the tooltip show them. */
+    showColumns() {
+      showRows();
+      if (hovered >= 0 && state.columns.has(hovered)) showTooltip(hovered);
+    },
     /** What the widget has to say: a message replaces the last; errors in the error style. */
     showMessage,
     /** Take an error off the message line (an info stays). */

@@ -49,6 +49,17 @@ export function decodeCodes(data, nLabels) {
   return nLabels <= 255 ? uint8(data) : uint16(data);
 }
 
+/**
+ * The colours of a column of `data` (`_colors`), by their legend (`_color_legend`):
+ * category codes as label codes are ("categories", k for names[k-1], 0 missing), or a
+ * byte a point on a scale ("scale", 1..255 from low to high, 0 missing); none otherwise.
+ */
+export function decodeColors(data, legend) {
+  if (legend?.kind === "categories") return decodeCodes(data, legend.names?.length ?? 0);
+  if (legend?.kind === "scale") return uint8(data);
+  return new Uint8Array(0);
+}
+
 /** Float coordinates to a positions buffer, as Python encodes them (for tests and pages
  * that make their own points). */
 export function encodePositions(xy) {

@@ -38,8 +38,11 @@ vi.mock("../plot.js", () => ({
         plot.draws.push({ points, options: drawOptions });
         return Promise.resolve(plot.ms);
       },
-      setColors() {},
       setPalette() {},
+      renders: [],
+      onRender: (handler) => plot.renders.push(handler),
+      screen: ([x, y]) => [100 + 50 * x, 100 - 50 * y], // device -> canvas pixels, as a camera at rest
+      toScreen: (device) => plot.screen(device),
       orders: [],
       setOrder: (order) => plot.orders.push(order),
       zooms: [],

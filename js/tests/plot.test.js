@@ -84,12 +84,14 @@ function fakeScatterplot(props) {
     select() {},
     deselect() {},
     getScreenPosition: () => [0, 0],
+    view: [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0.5, 0, 0, 1], // zoomed in twice, panned right
+    get: (name) => ({ cameraView: fake.view, aspectRatio: 1 })[name],
     destroy() {},
   };
   return fake;
 }
 
-const { createPlot, ignoreClickAfterLasso, pointSizesFor } = await import("../plot.js");
+const { createPlot, ignoreClickAfterLasso, pointSizesFor, screenOf } = await import("../plot.js");
 const { perStanding } = await import("../picture.js");
 
 const THEME = { background: [1, 1, 1, 1], foreground: [0, 0, 0, 1], accent: [0, 0, 1, 1] };
@@ -187,6 +189,27 @@ describe("drawing order and sizes", () => {
     expect(sizes).toEqual(perStanding(({ labelled }) => (labelled ? sizes[1] : sizes[0])));
     expect(sizes[1]).toBeGreaterThan(sizes[0]);
     expect(fake.props.opacity).toEqual(perStanding(({ shown }) => (shown ? 1 : 0.1)));
+  });
+});
+
+describe("where a point is on the canvas", () => {
+  const rest = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+
+  it("maps device coordinates through the camera: y in [-1, 1] fills the height, x keeps its scale", () => {
+    expect(screenOf(rest, [0, 0], 400, 200)).toEqual([200, 100]);
+    expect(screenOf(rest, [1, 1], 400, 200)).toEqual([300, 0]);
+    expect(screenOf(rest, [-2, -1], 400, 200)).toEqual([0, 200]);
+    const zoomed = [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0.5, -0.25, 0, 1];
+    expect(screenOf(zoomed, [0.25, 0.5], 400, 200)).toEqual([300, 25]);
+  });
+
+  it("asks the library's camera, once the picture is drawn", async () => {
+    const { plot, container } = mount();
+    const canvas = container.querySelector("canvas");
+    canvas.getBoundingClientRect = () => ({ width: 400, height: 200 });
+    expect(plot.toScreen([0, 0])).toBeNull();
+    await plot.draw(POINTS);
+    expect(plot.toScreen([0, 0])).toEqual([250, 100]);
   });
 });
 

@@ -19,6 +19,15 @@ describe("requests to the kernel", () => {
     expect(model.sent).toEqual([]);
   });
 
+  it("asks for rows of data with their indices, answered by a reply of the same name", () => {
+    const model = fakeModel({});
+    request(model, REQUEST.ROWS, { id: 3 }, [Uint32Array.from([5, 9])]);
+    expect(model.sent).toEqual([{ content: { action: "rows", id: 3 }, indices: [[5, 9]] }]);
+    const seen = [];
+    replyListener({ [REPLY.ROWS]: (message) => seen.push(message.id) })({ type: "rows", id: 3 });
+    expect(seen).toEqual([3]);
+  });
+
   it("has fixed names", () => {
     expect(Object.isFrozen(REQUEST) && Object.isFrozen(REPLY)).toBe(true);
   });

@@ -17,8 +17,11 @@ vi.mock("../plot.js", () => ({
       draws: [],
       drawResult: () => Promise.resolve(1),
       draw: (points, options) => (plot.draws.push({ points, options }), plot.drawResult()),
-      setColors() {},
       setPalette() {},
+      renders: [],
+      onRender: (handler) => plot.renders.push(handler),
+      screen: ([x, y]) => [100 + 50 * x, 100 - 50 * y], // device -> canvas pixels, as a camera at rest
+      toScreen: (device) => plot.screen(device),
       orders: [],
       setOrder: (order) => plot.orders.push(order),
       zooms: [],
@@ -470,5 +473,201 @@ describe("the desk's manners", () => {
     model.set("_positions", encodePositions(Array.from({ length: 20 }, (_, i) => 3 * i)));
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(Number(root.dataset.frames)).toBe(frames + 1);
+  });
+});
+
+describe("signposts", () => {
+  const TOPICS = [
+    { keywords: "coffee, beans, roast", size: 6, x: 4, y: 5 },
+    { keywords: "tea, leaves, green", size: 4, x: 14, y: 15 },
+  ];
+
+  it("turns on with the Topics toggle and draws the kernel's words over the picture", async () => {
+    const { model, plot, root, $, $$ } = mount({ show_topics: false, _topics: [] });
+    const toggle = $(".ew-topics");
+    expect(toggle.hidden).toBe(false);
+    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+    toggle.click();
+    expect(model.get("show_topics")).toBe(true);
+    expect(model.saves).toBe(1);
+    expect(toggle.getAttribute("aria-pressed")).toBe("true");
+    model.set("_topics", TOPICS); // the kernel names the regions
+    expect($$(".ew-signpost").map((label) => label.textContent)).toEqual(TOPICS.map((t) => t.keywords));
+    expect(root.querySelector(".ew-signposts").parentElement).toBe($(".ew-stage"));
+    // Each render (a pan, a zoom, a frame) places them where their regions are drawn.
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the picture is drawn
+    plot.renders.forEach((handler) => handler());
+    const before = $$(".ew-signpost").map((label) => label.style.transform);
+    expect(before.every((t) => t.startsWith("translate("))).toBe(true);
+    plot.screen = ([x, y]) => [100 + 90 * x, 100 - 90 * y]; // zoomed in
+    plot.renders.forEach((handler) => handler());
+    expect($$(".ew-signpost").map((label) => label.style.transform)).not.toEqual(before);
+    toggle.click();
+    expect(model.get("show_topics")).toBe(false);
+    expect($$(".ew-signpost")).toEqual([]);
+  });
+
+  it("has no toggle without texts to name regions by", () => {
+    expect(mount({ _texts: [] }).$(".ew-topics").hidden).toBe(true);
+  });
+});
+
+describe("colour by a column of data", () => {
+  const region = { kind: "categories", names: ["north", "south"] };
+  // Points 0-9: north, south, north, missing, south, south, north, north, south, south.
+  const regions = [1, 2, 1, 0, 2, 2, 1, 1, 2, 2];
+  const data = { _color_choices: ["label", "region", "price"], color_by: "label", _color_legend: {}, _colors: bytes(Uint8Array, []) };
+  const entries = ($$) =>
+    $$(".ew-legend-entry").map((e) => [e.querySelector(".ew-legend-name").textContent, e.querySelector(".ew-legend-count").textContent]);
+
+  it("lists the kernel's choices in the colour menu and sets color_by", () => {
+    const { model, $ } = mount(data);
+    const menu = $(".ew-colour");
+    expect(menu.hidden).toBe(false);
+    expect(Array.from(menu.options, (o) => [o.value, o.textContent])).toEqual([
+      ["label", "colour: labels"],
+      ["region", "colour: region"],
+      ["price", "colour: price"],
+    ]);
+    menu.value = "region";
+    menu.dispatchEvent(new Event("change"));
+    expect(model.get("color_by")).toBe("region");
+  });
+
+  it("colours by the categories, counts them in the legend, and a click selects one", async () => {
+    const { model, plot, $, $$ } = mount(data);
+    model.set("color_by", "region");
+    model.set("_color_legend", region);
+    model.set("_colors", bytes(Uint8Array, regions));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Array.from(plot.draws.at(-1).points.valueA)).toEqual(regions);
+    expect($(".ew-legend-title").textContent).toBe("region");
+    expect(entries($$)).toEqual([
+      ["north", "4"],
+      ["south", "5"],
+      ["missing", "1"],
+    ]);
+    $('.ew-legend-entry[data-code="2"]').click();
+    expect(indicesOf(model.get("selection"))).toEqual([1, 4, 5, 8, 9]);
+    expect(entries($$)).toEqual([
+      ["north", "0 / 4"],
+      ["south", "5 / 5"],
+      ["missing", "0 / 1"],
+    ]);
+    // Back to labels: the labels' colours and legend.
+    model.set("color_by", "label");
+    model.set("_color_legend", {});
+    model.set("_colors", bytes(Uint8Array, []));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Array.from(plot.draws.at(-1).points.valueA)).toEqual([0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(entries($$).map(([name]) => name)).toEqual(["tea", "coffee", "unlabelled"]);
+  });
+
+  it("colours a numeric column on a scale, shown with its ends", async () => {
+    const { model, plot, $, $$ } = mount(data);
+    model.set("color_by", "price");
+    model.set("_color_legend", { kind: "scale", low: 1.5, high: 99 });
+    const values = [1, 255, 128, 0, 30, 60, 90, 120, 150, 180];
+    model.set("_colors", bytes(Uint8Array, values));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Array.from(plot.draws.at(-1).points.valueA)).toEqual(values);
+    expect($(".ew-legend-scale-title").textContent).toBe("price");
+    expect(Array.from($(".ew-legend-ends").children, (end) => end.textContent)).toEqual(["1.5", "99"]);
+    expect(entries($$)).toEqual([["missing", "1"]]);
+  });
+
+  it("keeps the labels' colours while a column's colours are on their way", async () => {
+    const { model, plot } = mount(data);
+    model.set("color_by", "region");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Array.from(plot.draws.at(-1).points.valueA)).toEqual([0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe("the columns of data in the list and the tooltip", () => {
+  const data = { _color_choices: ["label", "region"] };
+  const rowsAsked = (model) => model.sent.filter((s) => s.content.action === "rows");
+
+  it("asks for the rows the list shows and shows each one's columns, as text", () => {
+    const { model, $ } = mount(data);
+    model.set("selection", bytes(Uint32Array, [4, 1]));
+    const [asked] = rowsAsked(model);
+    expect(asked.indices).toEqual([[4, 1]]);
+    const hostile = '<img src=x onerror="window.__pwned = true">';
+    model.emit({ type: "rows", id: asked.content.id - 1, indices: [4], columns: { region: ["stale"] } });
+    expect($(".ew-list-columns")).toBeNull();
+    model.emit({ type: "rows", id: asked.content.id, indices: [4, 1], columns: { region: [hostile, "south"] } });
+    const shown = $('.ew-list-row[data-index="4"] .ew-list-columns');
+    expect(shown.textContent).toBe(`region${hostile}`);
+    expect(shown.querySelector(".ew-column-name").textContent).toBe("region");
+    expect($(".ew-list img")).toBeNull();
+    expect($('.ew-list-row[data-index="1"] .ew-list-text').textContent).toBe("text 1");
+    // Rows it holds already are not asked for again.
+    model.set("selection", bytes(Uint32Array, [1, 4, 6]));
+    expect(rowsAsked(model).at(-1).indices).toEqual([[6]]);
+  });
+
+  it("asks for the point the pointer rests on, and shows its columns under its text", async () => {
+    vi.useFakeTimers();
+    try {
+      const { model, plot, $ } = mount(data);
+      plot.callbacks.onHover(3);
+      plot.callbacks.onHover(5); // passing over 3 on the way to 5
+      expect(rowsAsked(model)).toEqual([]);
+      vi.advanceTimersByTime(200);
+      const asked = rowsAsked(model);
+      expect(asked.map((a) => a.indices)).toEqual([[[5]]]);
+      model.emit({ type: "rows", id: asked[0].content.id, indices: [5], columns: { region: ["north"], price: ["2.5"] } });
+      expect($(".ew-tooltip").textContent).toBe("text 5regionnorthprice2.5");
+      expect(Array.from($(".ew-tooltip-columns").children, (c) => c.title)).toEqual(["region: north", "price: 2.5"]);
+      plot.callbacks.onHover(5); // known now: shown at once, not asked again
+      vi.advanceTimersByTime(200);
+      expect(rowsAsked(model)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("asks nothing of a widget without data", async () => {
+    const { model, plot } = mount();
+    model.set("selection", bytes(Uint32Array, [4, 1]));
+    plot.callbacks.onHover(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(rowsAsked(model)).toEqual([]);
+  });
+});
+
+describe("the projection toggle", () => {
+  const toggle = ($) => $(".ew-projection");
+  const pressed = ($$) => $$(".ew-projection .ew-button").map((b) => [b.textContent, b.getAttribute("aria-pressed")]);
+
+  it("switches the picture between PCA and UMAP, and the caption says which", () => {
+    const { model, $, $$ } = mount({ projection: "pca" });
+    expect(toggle($).hidden).toBe(false);
+    expect(pressed($$)).toEqual([
+      ["PCA", "true"],
+      ["UMAP", "false"],
+    ]);
+    $('.ew-projection [data-projection="umap"]').click();
+    expect(model.get("projection")).toBe("umap");
+    expect(model.saves).toBe(1);
+    expect(pressed($$)).toEqual([
+      ["PCA", "false"],
+      ["UMAP", "true"],
+    ]);
+    expect($(".ew-caption").textContent).toBe("UMAP of the embedding");
+    model.emit({ type: "info", message: "computing the UMAP map…" });
+    expect($(".ew-message").textContent).toBe("computing the UMAP map…");
+    $('.ew-projection [data-projection="umap"]').click(); // drawn so already: nothing to ask
+    expect(model.saves).toBe(1);
+  });
+
+  it("hides where the widget cannot switch: no projection trait, or a 2-D X drawn as given", () => {
+    const without = mount();
+    expect(toggle(without.$).hidden).toBe(true);
+    expect(without.$(".ew-caption").textContent).toBe("PCA of the embedding");
+    const given = mount({ projection: "none" });
+    expect(toggle(given.$).hidden).toBe(true);
+    expect(given.$(".ew-caption").textContent).toBe("The embedding as given");
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { boundsOf, toDeviceCoordinates } from "../picture.js";
 import {
   decodeCodes,
+  decodeColors,
   decodePositions,
   encodeIndices,
   encodePositions,
@@ -90,6 +91,18 @@ describe("quantized positions", () => {
     expect(decodeCodes(one, 255)).toBeInstanceOf(Uint8Array);
     const two = new DataView(Uint16Array.from([0, 256, 3]).buffer);
     expect(Array.from(decodeCodes(two, 256))).toEqual([0, 256, 3]);
+  });
+
+  it("reads a column's colours by its legend: codes as label codes, scale bytes, or none", () => {
+    const names = (k) => Array.from({ length: k }, (_, i) => `c${i}`);
+    const few = new DataView(Uint8Array.from([0, 2, 1]).buffer);
+    expect(decodeColors(few, { kind: "categories", names: names(2) })).toEqual(Uint8Array.from([0, 2, 1]));
+    const many = new DataView(Uint16Array.from([0, 300, 1]).buffer);
+    expect(decodeColors(many, { kind: "categories", names: names(300) })).toEqual(Uint16Array.from([0, 300, 1]));
+    const scale = new DataView(Uint8Array.from([0, 1, 255]).buffer);
+    expect(decodeColors(scale, { kind: "scale", low: 0, high: 1 })).toEqual(Uint8Array.from([0, 1, 255]));
+    expect(decodeColors(new DataView(new ArrayBuffer(0)), {})).toHaveLength(0);
+    expect(decodeColors(undefined, undefined)).toHaveLength(0);
   });
 });
 
