@@ -29,7 +29,8 @@ def recording(cls):
 
 
 def _record(self, *args, **kwargs):
-    type(self).calls.append(len(args[-1] if len(args) > 1 else args[0]))
+    if "classes" not in kwargs:  # the twins that calibrate a model are given its classes
+        type(self).calls.append(len(args[-1] if len(args) > 1 else args[0]))
     return super(type(self), self).partial_fit(*args, **kwargs)
 
 

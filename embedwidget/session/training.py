@@ -4,7 +4,9 @@ the model trains on what the person labels or pairs.
 One training step is one ``partial_fit`` on everything labelled (or paired) so far, read
 from the store at the start of the step: a label made while a step runs, here or by
 another writer, is in the store, so the next step uses it, whatever the timing. Frames
-(embed, project, draw) are paced by a ``FramePacer``.
+(embed, project, draw) are paced by a ``FramePacer``. The probabilities a person sees
+are calibrated (``proba``, see ``calibration``), and training stops stepping once it has
+converged (see ``convergence``) until something new arrives.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import numpy as np
 
 from embedwidget._utils import check_embedding, check_indices, quiet
 from embedwidget.session.annotate import AnnotationSession
+from embedwidget.session.calibration import Calibration
+from embedwidget.session.convergence import Convergence
 from embedwidget.session.doubt import doubt, pick_doubtful
 from embedwidget.session.frames import FramePacer, encode_texts, preview, transform_rows
 from embedwidget.session.trainer import TrainingLoop
@@ -29,7 +33,7 @@ class TrainingSession(AnnotationSession):
     Parameters
     ----------
     model : estimator with ``partial_fit`` and ``transform``
-    X, texts, labels, store, encoder, data : as in AnnotationSession
+    X, texts, labels, store, encoder, data, projection : as in AnnotationSession
     max_fps, max_steps_per_second, max_bytes_per_second, frame_chunk :
         as in TunerWidget.
 
@@ -40,7 +44,13 @@ class TrainingSession(AnnotationSession):
     losses : list of float
         The model's latest loss after each step (the last ``MAX_LOSSES``).
     status, error : str
-        What the person is told about the training now; the error that stopped it.
+        What the person is told about the training now ("converged · step N" once it
+        has converged); the error that stopped it.
+    converged : bool
+        Whether training has converged and stopped stepping: a new label or pair,
+        ``start()`` or ``fit()`` resumes it.
+    calibration : Calibration
+        The twins of a model that predicts, and the temperature of its probabilities.
     embedding : ndarray or None
         The model's embedding of every point, as of the last frame.
     doubt : ndarray or None
@@ -61,6 +71,7 @@ class TrainingSession(AnnotationSession):
         *,
         encoder=None,
         data=None,
+        projection="pca",
         max_fps=10,
         max_steps_per_second=20,
         max_bytes_per_second=8_000_000,
@@ -85,6 +96,8 @@ class TrainingSession(AnnotationSession):
             on_running=self._set_running,
             on_error=self._stopped_by,
         )
+        self.calibration = Calibration(model, len(X))
+        self.convergence = Convergence()
         self.steps = 0
         self.losses = []
         self.status = self.error = ""
@@ -95,9 +108,13 @@ class TrainingSession(AnnotationSession):
         self._encode_order = None  # the order texts are encoded in for a frame
         # One projector for the starting picture and the live frames, so the first live
         # frame is turned to line up with the starting picture.
-        super().__init__(X, texts, labels, store, encoder=encoder, data=data, smoothing=0.5)
+        super().__init__(
+            X, texts, labels, store, encoder=encoder, data=data, projection=projection,
+            smoothing=0.5,
+        )  # fmt: skip
 
     role = "model"
+    umap_reference = True
 
     @property
     def model(self):
@@ -123,8 +140,14 @@ class TrainingSession(AnnotationSession):
 
     # -- running --------------------------------------------------------------------------
 
+    @property
+    def converged(self):
+        return self.convergence.converged
+
     def start(self):
-        """Train in a background thread until ``stop()``; returns at once."""
+        """Train in a background thread until ``stop()``; returns at once. Resumes
+        training that had converged."""
+        self.convergence.reset(self._version)
         self.loop.start()
 
     def stop(self):
@@ -135,7 +158,9 @@ class TrainingSession(AnnotationSession):
             self._tell("training")
 
     def fit(self, steps=10):
-        """Run ``steps`` training steps here and now (blocking), then draw a frame."""
+        """Run ``steps`` training steps here and now (blocking), fewer if training
+        converges first, then draw a frame. Resumes training that had converged."""
+        self.convergence.reset(self._version)
         self.loop.run(steps)
         if self._frame_step != self.steps:  # unless the last step just drew one
             self.frame()
@@ -148,6 +173,9 @@ class TrainingSession(AnnotationSession):
         with self.loop.lock:
             with self.lock:
                 self.projector.reset()
+                self.calibration.reset()
+                self.convergence.reset()
+                self._temperature_of = None
                 self.steps = 0
                 self.losses = []
                 self.status = self.error = ""
@@ -187,8 +215,11 @@ class TrainingSession(AnnotationSession):
 
     def step(self):
         """One partial_fit on everything labelled so far, and a frame when one is due.
-        Returns False when there is not enough to train on."""
+        Returns False when there is not enough to train on, or when training has
+        converged and the store has not changed since."""
         self.sync()
+        if self.convergence.holds(self._version):
+            return False
         batch = self.batch()
         if batch is None:
             return False
@@ -203,7 +234,18 @@ class TrainingSession(AnnotationSession):
         self._tell("training")
         if self.pacer.due(time.monotonic()):
             self.frame()
+            self.watch_convergence()
         return True
+
+    def watch_convergence(self):
+        """Show the frame just drawn, and the validation loss, to the convergence rule;
+        once it holds, say so."""
+        loss = None
+        if self.can_predict:
+            self.fit_temperature()
+            loss = self.calibration.loss
+        if self.convergence.frame(self.steps, self.positions, loss, self._version):
+            self.set_status(f"converged · step {self.steps}")
 
     def batch(self):
         """What the next step trains on, or None (with a status saying why)."""
@@ -277,8 +319,33 @@ class TrainingSession(AnnotationSession):
 
     # -- doubt and suggestions --------------------------------------------------------------
 
+    def proba(self, rows):
+        """The model's calibrated class probabilities for points ``rows``: an array
+        (len(rows), n_classes) in the order of ``model.classes_``. Suggestions, doubt
+        and "Select doubtful" all read these."""
+        rows = np.asarray(rows)
+        raw = self.model.predict_proba(self.model_input(rows))
+        self.fit_temperature()
+        return self.calibration.calibrate(raw)
+
+    _temperature_of = None  # (steps, store version) the temperature was fitted at
+
+    def fit_temperature(self):
+        """Fit the temperature of ``proba`` on the twins' held-out predictions, unless
+        it was fitted since the last step and the last change of the store."""
+        with self.lock:
+            key = (self.steps, self._version)
+            if key == self._temperature_of:
+                return
+            rows, y = self.labels.labelled()
+        classes = getattr(self.model, "classes_", None)
+        if classes is None or not len(rows):
+            return
+        self.calibration.fit(rows, uniform_labels(y), self.model_input, classes)
+        self._temperature_of = key
+
     def proba_of_all(self):
-        return np.asarray(self.model.predict_proba(self.model_input(np.arange(self.n))))
+        return self.proba(np.arange(self.n))
 
     def doubt_of_all(self):
         """1 where the model cannot tell the classes apart, 0 where it is sure."""
@@ -307,7 +374,7 @@ class TrainingSession(AnnotationSession):
         import pandas as pd
 
         indices = self._suggestion_rows(indices)
-        proba = np.asarray(self.model.predict_proba(self.model_input(indices)))
+        proba = self.proba(indices)
         best = proba.argmax(axis=1)
         classes = [self.labels.match(str(c)) for c in np.asarray(self.model.classes_).tolist()]
         return pd.DataFrame(
@@ -366,6 +433,8 @@ class TunerSession(TrainingSession):
         if self.loop.restart_if_new(y):
             self.say("A new label: the model starts over.")
         self.model.partial_fit(self.model_input(rows), y)
+        if self.can_predict:
+            self.calibration.partial_fit(rows, y, self.model_input, self.model.classes_)
 
 
 class LearnerSession(TrainingSession):
