@@ -51,17 +51,18 @@ export function countLabel({ count, picked }) {
 }
 
 /**
- * What the picture shows, in a few words: "PCA of the embedding", "PCA of the tuned
- * embedding · step 240" in a training widget, both sides in the compare view. Projection
- * "none": the embedding's own two coordinates, drawn as they are.
+ * What the live picture shows, in a few words: "PCA of the embedding", "PCA of the tuned
+ * embedding · step 240" in a training widget (in the compare view too: the caption sits
+ * over the live picture, the starting one is titled "before"). Projection "none": the
+ * embedding's own two coordinates, drawn as they are.
  */
-export function captionText({ training = false, compare = false, step = 0, projection = null }) {
+export function captionText({ training = false, step = 0, projection = null }) {
   projection ??= "pca";
   const how = PROJECTIONS[projection] ?? String(projection).toUpperCase();
   const given = projection === "none" ? "The embedding as given" : `${how} of the embedding`;
   if (!training) return given;
   const live = step > 0 ? `${how} of the tuned embedding · step ${number.format(step)}` : `${given} · before training`;
-  return compare ? `before: ${given} · now: ${live}` : live;
+  return live;
 }
 
 /**

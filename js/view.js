@@ -78,7 +78,8 @@ export function createView(el, settings, state, actions) {
   // (which would swallow the mouse moves the lasso needs).
   stage.addEventListener("mousedown", (event) => event.stopPropagation());
   const legend = createLegend(stage, actions);
-  const caption = createCaption(stage);
+  // Over the live picture only: in the compare view the starting picture stays still.
+  const caption = createCaption(live.element);
 
   const list = createSelectionList(root, {
     remove: (index) => actions.deselect(index),
@@ -198,7 +199,7 @@ export function createView(el, settings, state, actions) {
 
   function showCaption() {
     caption.set(
-      captionText({ training: settings.training, compare: comparing, step: state.step, projection: state.projection }),
+      captionText({ training: settings.training, step: state.step, projection: state.projection }),
     );
   }
 

@@ -150,7 +150,10 @@ class AnnotationSession:
         with self.lock:
             self.positions = np.ascontiguousarray(positions, dtype=np.float32)
             self.bounds = list(bounds)
+            self._pictures += 1
         self._tell("positions")
+
+    _pictures = 0  # pictures drawn so far: what topics() are cached by
 
     def drawn_embedding(self):
         """The embedding the picture is drawn from (before its projection to 2-D)."""
@@ -194,7 +197,7 @@ class AnnotationSession:
         per picture: call it when the picture has settled, not every frame."""
         from embedwidget.session.topics import topics
 
-        key = (id(self.positions), n_regions)
+        key = (self._pictures, n_regions)
         if getattr(self, "_topics_key", None) != key:
             self._topics = topics(self.positions, self.texts, n_regions)
             self._topics_key = key

@@ -120,7 +120,7 @@ describe("the caption", () => {
     expect(captionText({ projection: "umap" })).toBe("UMAP of the embedding");
     expect(captionText({ projection: null })).toBe("PCA of the embedding"); // a widget without the trait
     expect(captionText({ training: true, compare: true, step: 3 })).toBe(
-      "before: PCA of the embedding · now: PCA of the tuned embedding · step 3",
+      "PCA of the tuned embedding · step 3", // over the live picture; the other is "before"
     );
   });
 
