@@ -2,7 +2,7 @@
 second reach the browser.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/live.py [--n 100000]
-        [--only python|browser|sbert|compare]
+        [--only python|browser|sbert|compare|umap]
 
 1. Python: one step (partial_fit on 200 labels) plus one frame (transform all n points,
    project, encode, serialise as a kernel would) at n=100k, d=384, hidden_dim=200, as a
@@ -11,6 +11,8 @@ second reach the browser.
    frames drawn per second, counted in the page over 15 s. With ``--only compare`` the
    same for the compare view (compare=True: the starting picture beside the live one),
    against the single view, one after the other in the same JupyterLab and Chromium.
+With ``--only umap``: the same step and frame with ``projection="umap"`` against
+   ``projection="pca"``, same data, same process (numba compiled first).
 3. SbertTuner in a TunerWidget on 2,000 fine-food reviews (20 labelled), 1 thread: seconds
    a step (one partial_fit), seconds a full frame (every review encoded by the current
    model, then projected and sent), and seconds from start() to the first new picture (a
@@ -45,22 +47,32 @@ def data(n, d, seed=0):
     return X, y
 
 
-def python_side(n, d, hidden, repeats):
-    import torch
-
+def step_and_frame(X, y, hidden, repeats, projection="pca"):
+    """The best of ``repeats`` training steps, each with its frame, in a TunerWidget."""
     from embedwidget import TunerWidget
     from embedwidget.finetune import FeedForwardTuner
 
-    torch.set_num_threads(1)
-    X, y = data(n, d)
-    widget = TunerWidget(FeedForwardTuner(hidden_dim=hidden, random_state=0), X, y=y)
-    widget.fit(steps=2)  # warm up: first fit, first frame
+    tuner = FeedForwardTuner(hidden_dim=hidden, random_state=0)
+    widget = TunerWidget(tuner, X, y=y, projection=projection)
+    if projection == "umap":
+        widget.session.projector.warm_up().background = False  # wait for numba here
+    widget.fit(steps=2)  # warm up: first fit, first frame (the first map's layout)
     steps = []
     for _ in range(repeats):
         widget.session.pacer.reset()  # a frame is due at every step here
         start = time.perf_counter()
         widget.session.step()
         steps.append(time.perf_counter() - start)
+    widget.close()
+    return min(steps)
+
+
+def python_side(n, d, hidden, repeats):
+    import torch
+
+    torch.set_num_threads(1)
+    X, y = data(n, d)
+    steps = [step_and_frame(X, y, hidden, repeats)]
     W1 = torch.from_numpy(np.random.default_rng(1).normal(size=(d, hidden)).astype(np.float32))
     Xt = torch.from_numpy(X)
     out = torch.empty(n, hidden)
@@ -73,6 +85,18 @@ def python_side(n, d, hidden, repeats):
         torch.mm(Xt, W1, out=out)  # the stricter floor: no new output array
         into.append(time.perf_counter() - start)
     return min(steps), min(matmuls[1:]), min(into[1:]), scatter.WireComm.last_bytes
+
+
+def umap_side(n, d, hidden, repeats):
+    """A step and its frame with projection="umap" against one with "pca", same data,
+    same process (numba compiled before the clock starts)."""
+    import torch
+
+    torch.set_num_threads(1)
+    X, y = data(n, d)
+    umap = step_and_frame(X, y, hidden, repeats, projection="umap")
+    pca = step_and_frame(X, y, hidden, repeats, projection="pca")
+    return umap, pca
 
 
 SETUP = """
@@ -196,7 +220,7 @@ def main():
     parser.add_argument("--hidden", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--only", choices=["python", "browser", "sbert", "compare"])
+    parser.add_argument("--only", choices=["python", "browser", "sbert", "compare", "umap"])
     parser.add_argument("--texts", type=int, default=2_000, help="reviews for --only sbert")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
@@ -217,6 +241,13 @@ def main():
             f"  compare view: {compare:.1f} frames/s drawn by the live picture"
             f" ({compare / single:.2f} of the single view's), {compare_steps:.1f} steps/s;"
             f" the starting picture drew {moved} frames meanwhile"
+        )
+        return
+    if args.only == "umap":
+        umap, pca = umap_side(args.n, args.dim, args.hidden, args.repeats)
+        print(
+            f"n={args.n:,}: step + frame with projection='umap' {umap * 1e3:.0f} ms, with 'pca'"
+            f" {pca * 1e3:.0f} ms: ratio {umap / pca:.2f} (target <= 3)"
         )
         return
     if args.only != "browser":

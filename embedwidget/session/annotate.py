@@ -51,6 +51,11 @@ class AnnotationSession:
     data : pandas.DataFrame, optional
         More about each point, one row per row of X (its index is ignored): its columns
         travel with the points in the exports, and can colour the picture.
+    projection : {"pca", "umap"}, default="pca"
+        How an embedding of more than two columns becomes the picture: "pca", the guide's
+        linear picture (enough for two or three classes), or "umap", a neighbour-keeping
+        map that shows many classes apart (see ``UmapProjector``). A 2-D X is drawn as it
+        is ("none").
     smoothing : float, default=0
         How much of the previous view bounds a new picture keeps (see ``Projector``).
 
@@ -90,7 +95,16 @@ class AnnotationSession:
     labels_name = "labels"
 
     def __init__(
-        self, X, texts=None, labels=None, store=None, *, encoder=None, data=None, smoothing=0
+        self,
+        X,
+        texts=None,
+        labels=None,
+        store=None,
+        *,
+        encoder=None,
+        data=None,
+        projection="pca",
+        smoothing=0,
     ):
         X = check_embedding(X)
         self.n = len(X)
@@ -104,7 +118,9 @@ class AnnotationSession:
         check_store_fits(self.store, self.n)
         self.labels = Labels(labels, self.n, self.store, self.labels_name)
         self.lock = threading.RLock()
-        self.projector = Projector(smoothing=smoothing)
+        self.smoothing = smoothing
+        self.projection = check_projection(projection, X)
+        self.projector = self._make_projector(self.projection)
         self.selection = np.empty(0, np.int64)
         self.pairs = None
         self.positions = self.bounds = None
@@ -115,6 +131,7 @@ class AnnotationSession:
         self._meaning_index = None  # the same in X, for queries by meaning
         self.show(X)
         self.sync()
+        self._wait_for_umap()
         _WATCHER.add(self)
 
     # -- telling others ----------------------------------------------------------------
@@ -159,37 +176,62 @@ class AnnotationSession:
         """The embedding the picture is drawn from (before its projection to 2-D)."""
         return self.X
 
-    def column_colours(self, name):
-        """How to colour the points by the column ``name`` of ``data``.
+    def set_projection(self, name):
+        """Draw the picture with the projection ``name`` from now on ("pca" or "umap"),
+        and redraw it at once; a training session's next frames use it too.
 
-        Returns ``("categories", codes, names)`` for a column of categories (strings,
-        booleans, a pandas category, or integers with at most 20 values): ``codes``
-        uint16, k for the k-th of ``names``, 0 where missing; or ``("scale", values, low,
-        high)`` for numbers: ``values`` uint8 from 1 (``low``) to 255 (``high``), 0 where
-        missing.
+        umap-learn compiles its code the first time it runs in a process (about 15 s):
+        meanwhile the picture stays PCA's and the person is told; it turns into the map
+        when the compiling is done. Subscribers hear "projection".
         """
-        import pandas as pd
+        name = check_projection(name, self.X)
+        with self.lock:
+            if name == self.projection:
+                return
+            self.projection = name
+            self.projector = self._make_projector(name)
+        self.redraw()
+        self._tell("projection")
+        self._wait_for_umap()
 
-        column = self.data[name]
-        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-        if numeric and not (
-            pd.api.types.is_integer_dtype(column) and column.nunique() <= MAX_CATEGORIES_OF_INTS
-        ):
-            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-            known = np.isfinite(values)
-            low, high = (values[known].min(), values[known].max()) if known.any() else (0.0, 0.0)
-            span = high - low if high > low else 1.0
-            scaled = np.zeros(len(values), dtype=np.uint8)
-            scaled[known] = 1 + np.rint((values[known] - low) / span * 254).astype(np.uint8)
-            return "scale", scaled, float(low), float(high)
-        categories = pd.Categorical(column)
-        if len(categories.categories) > MAX_CATEGORIES:
-            raise ValueError(
-                f"data[{name!r}] has {len(categories.categories)} distinct values; at most "
-                f"{MAX_CATEGORIES} can have colours of their own."
-            )
-        codes = (categories.codes + 1).astype(np.uint16)  # -1 (missing) becomes 0
-        return "categories", codes, [str(c) for c in categories.categories]
+    def _wait_for_umap(self):
+        """While umap-learn compiles, say so, and redraw when it is done."""
+        if self.projection == "umap" and not self.projector.ready:
+            self.say("Computing the UMAP map: the first one in a session takes about 15 s.")
+            self.projector.warm_up(on_ready=self._umap_ready)
+
+    def _umap_ready(self):
+        if self.projection == "umap":
+            self.redraw()
+            self._tell("projection")
+            self.say("The UMAP map is drawn.")
+
+    def redraw(self):
+        """Draw the current embedding again (after the projection changed)."""
+        if self.projection == "none":
+            self.show(self.drawn_embedding())
+        else:
+            self.draw(self.drawn_embedding())
+
+    def start_picture(self):
+        """``(positions, bounds)`` of X alone with the current projection: where training
+        started, for a side-by-side view."""
+        if self.projection == "none":
+            positions = np.asarray(self.X, dtype=np.float32)
+            return positions, view_bounds(positions)
+        projector = self._make_projector(self.projection, reference=False)
+        return projector(self.X), projector.bounds_
+
+    # A training session's map keeps X's neighbourhoods beside the tuned embedding's.
+    umap_reference = False
+
+    def _make_projector(self, name, reference=True):
+        if name == "umap":
+            from embedwidget.projection import UmapProjector
+
+            beside = self.X if reference and self.umap_reference else None
+            return UmapProjector(reference=beside, smoothing=self.smoothing)
+        return Projector(smoothing=self.smoothing)
 
     def topics(self, n_regions=None):
         """The regions of the picture now and the words that name them: a DataFrame with
@@ -435,6 +477,25 @@ class AnnotationSession:
 
 MAX_CATEGORIES = 255  # distinct values of a column that colours the picture
 MAX_CATEGORIES_OF_INTS = 20  # an int column with at most this many values is categories
+
+PROJECTIONS = ("pca", "umap")
+
+
+def check_projection(name, X):
+    """The projection ``name`` for X: "none" when X is 2-D (drawn as it is)."""
+    if name not in PROJECTIONS and name != "none":
+        raise ValueError(f"projection must be one of {list(PROJECTIONS)}; got {name!r}.")
+    if X.shape[1] == 2:
+        if name in PROJECTIONS and name != "pca":
+            raise ValueError(
+                f"X is already 2-D and is drawn as it is; projection={name!r} needs the "
+                "embedding itself (say, SentenceEncoder's output)."
+            )
+        return "none"
+    if name == "none":
+        raise ValueError(f"projection='none' draws a 2-D X as it is; X has {X.shape[1]} columns.")
+    return name
+
 
 # The columns every export starts with; ``data`` may not reuse their names.
 OWN_COLUMNS = ("index", "text", "label", "x", "y", "time")

@@ -10,6 +10,7 @@ import traitlets
 
 from embedwidget._utils import check_embedding, check_indices
 from embedwidget.session import AnnotationSession
+from embedwidget.session.annotate import check_projection
 from embedwidget.session.training import describe
 from embedwidget.widgets.serializers import (
     codes_to_bytes,
@@ -94,6 +95,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
     can_search_similar = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_pair = traitlets.Bool(True, read_only=True).tag(sync=True)  # pair buttons shown
+    projection = traitlets.Unicode("pca").tag(sync=True)
     color_by = traitlets.Unicode("label").tag(sync=True)
     _color_choices = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
     _colors = traitlets.Bytes().tag(sync=True)  # the colour_by column, as session encodes it
@@ -121,9 +123,12 @@ class EmbeddingScatter(anywidget.AnyWidget):
         height=480,
         encoder=None,
         data=None,
+        projection="pca",
         **kwargs,
     ):
-        session = AnnotationSession(X, texts, labels, store, encoder=encoder, data=data)
+        session = AnnotationSession(
+            X, texts, labels, store, encoder=encoder, data=data, projection=projection
+        )
         self._adopt(session, height=height, **kwargs)
 
     @classmethod
@@ -150,7 +155,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         self._lock = session.lock
         self._on_positions()
         self._on_labels()
-        super().__init__(_texts=session.texts or [], **kwargs)
+        super().__init__(_texts=session.texts or [], projection=session.projection, **kwargs)
         self.set_trait("can_search_similar", session.encoder is not None)
         self.set_trait("_color_choices", self._colour_choices())
         self._send_colours(self.color_by)
@@ -201,6 +206,20 @@ class EmbeddingScatter(anywidget.AnyWidget):
 
     def _on_message(self, message):
         self.send({"type": "info", "message": message})
+
+    @traitlets.validate("projection")
+    def _check_projection(self, proposal):
+        try:
+            return check_projection(proposal["value"], self.session.X)
+        except ValueError as error:
+            raise traitlets.TraitError(str(error)) from None
+
+    @traitlets.observe("projection")
+    def _projection_to_session(self, change):
+        self.session.set_projection(change["new"])
+
+    def _on_projection(self):
+        self.projection = self.session.projection
 
     def _colour_choices(self):
         data = self.session.data

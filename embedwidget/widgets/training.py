@@ -11,7 +11,7 @@ import traitlets
 
 from embedwidget.session import LearnerSession, TunerSession
 from embedwidget.widgets.scatter import EmbeddingScatter
-from embedwidget.widgets.serializers import doubt_to_bytes, indices_from_bytes
+from embedwidget.widgets.serializers import doubt_to_bytes, indices_from_bytes, positions_to_bytes
 
 
 class _TrainingWidget(EmbeddingScatter):
@@ -102,6 +102,14 @@ class _TrainingWidget(EmbeddingScatter):
             if session.running or session.steps:
                 session.frame_sent(nbytes)
                 self.transition_ms = int(900 * session.pacer.interval)
+
+    def _on_projection(self):
+        super()._on_projection()
+        if self.compare:  # the starting picture beside, with the same projection
+            positions, bounds = self.session.start_picture()
+            with self._lock, self.hold_sync():
+                self._start_positions = positions_to_bytes(positions)
+                self._start_bounds = list(bounds)
 
     def _on_doubt(self):
         with self._lock:
@@ -337,7 +345,14 @@ class LearnerWidget(_TrainingWidget):
         return self.model
 
 
-_SESSION_KWARGS = ("encoder", "data", "max_steps_per_second", "max_bytes_per_second", "frame_chunk")
+_SESSION_KWARGS = (
+    "encoder",
+    "data",
+    "projection",
+    "max_steps_per_second",
+    "max_bytes_per_second",
+    "frame_chunk",
+)
 
 
 def _take_session_kwargs(kwargs):
