@@ -98,3 +98,15 @@ def test_a_learner_session_converges_on_the_picture_alone(X):
     assert session.step() is False
     session.add_pairs([2], [3])  # a new pair resumes it
     assert session.step() is True and not session.converged
+
+
+def test_a_label_before_convergence_restarts_the_window_it_must_hold_still_for():
+    still = np.zeros((50, 2), np.float32)
+    rule = Convergence(window=10, tolerance=np.inf)  # the picture alone decides
+    assert not rule.holds((1, 1))
+    for step in range(1, 8):  # still for 7 of the 10 steps it needs...
+        assert not rule.frame(step, still, version=(1, 1))
+    assert not rule.holds((2, 2))  # ...when a label arrives
+    for step in range(8, 15):  # 7 more still steps: not yet a whole window since it
+        assert not rule.frame(step, still, version=(2, 2))
+    assert any(rule.frame(step, still, version=(2, 2)) for step in range(15, 20))

@@ -233,6 +233,38 @@ class AnnotationSession:
             return UmapProjector(reference=beside, smoothing=self.smoothing)
         return Projector(smoothing=self.smoothing)
 
+    def column_colours(self, name):
+        """How to colour the points by the column ``name`` of ``data``.
+
+        Returns ``("categories", codes, names)`` for a column of categories (strings,
+        booleans, a pandas category, or integers with at most 20 values): ``codes``
+        uint16, k for the k-th of ``names``, 0 where missing; or ``("scale", values, low,
+        high)`` for numbers: ``values`` uint8 from 1 (``low``) to 255 (``high``), 0 where
+        missing.
+        """
+        import pandas as pd
+
+        column = self.data[name]
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        if numeric and not (
+            pd.api.types.is_integer_dtype(column) and column.nunique() <= MAX_CATEGORIES_OF_INTS
+        ):
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            known = np.isfinite(values)
+            low, high = (values[known].min(), values[known].max()) if known.any() else (0.0, 0.0)
+            span = high - low if high > low else 1.0
+            scaled = np.zeros(len(values), dtype=np.uint8)
+            scaled[known] = 1 + np.rint((values[known] - low) / span * 254).astype(np.uint8)
+            return "scale", scaled, float(low), float(high)
+        categories = pd.Categorical(column)
+        if len(categories.categories) > MAX_CATEGORIES:
+            raise ValueError(
+                f"data[{name!r}] has {len(categories.categories)} distinct values; at most "
+                f"{MAX_CATEGORIES} can have colours of their own."
+            )
+        codes = (categories.codes + 1).astype(np.uint16)  # -1 (missing) becomes 0
+        return "categories", codes, [str(c) for c in categories.categories]
+
     def topics(self, n_regions=None):
         """The regions of the picture now and the words that name them: a DataFrame with
         region, keywords, size, x, y (see ``embedwidget.session.topics``). Computed once

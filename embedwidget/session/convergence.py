@@ -77,9 +77,11 @@ class Convergence:
         self._improved = None  # the last step that improved the loss
 
     def holds(self, version):
-        """Whether training stays converged now that the store is at ``version``: a new
-        label or pair (another version) ends it."""
-        if self.converged and version != self.version:
+        """Whether training stays converged now that the store is at ``version``. A new
+        label or pair (another version) ends it, and, converged or not yet, restarts the
+        window the picture must hold still for: what changes the labels changes the
+        picture."""
+        if version != self.version:
             self.reset(version)
         return self.converged
 

@@ -83,7 +83,9 @@ def test_fit_view_while_training_leaves_the_frames_coming(page, lab_server):
         page.wait_for_timeout(pause)
         fit.click()
         page.wait_for_timeout(pause)
-    # Frames keep coming after the last click: the picture is not frozen.
+    # Frames keep coming after the last click: the picture is not frozen. (A new label
+    # makes sure training steps on: it may have converged meanwhile, and then holds still.)
+    kernel_stdout(page, "w.label([3, 4], 'ab'[0])")
     after = frames(root)
     page.wait_for_function(
         "(n) => Number(document.querySelector('.ew-root').dataset.frames) > n",
@@ -142,7 +144,7 @@ def test_the_legend_counts_as_the_kernel_and_selects_a_label(page, lab_server):
     root, canvas = open_widget(page, lab_server.root, "legend.ipynb", [MAP])
     counts = json.loads(kernel_stdout(page, "import json" + COUNTS))
     assert legend_counts(root) == {name: [n, None] for name, n in counts.items()}
-    assert root.locator(".ew-caption").text_content() == "PCA of the embedding"
+    assert root.locator(".ew-caption").text_content() == "The embedding as given"  # 2-D X
 
     # A click on "bad" selects every point labelled bad, in the kernel too.
     root.locator(".ew-legend-entry", has_text="bad").click()
