@@ -31,6 +31,7 @@ point moved in it, as a share of the picture's width.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 
@@ -181,13 +182,19 @@ def calibration_tables(args):
             began = time.perf_counter()
             runs = [one_run(X, y, seed, n_labels, args.steps) for seed in range(args.seeds)]
             by_set[name, n_labels] = runs
-            print(f"  ({name}, {n_labels} labels: {time.perf_counter() - began:.0f}s)", flush=True)
+            seconds = time.perf_counter() - began
+            print(f"  ({name}, {n_labels} labels: {seconds:.0f}s)", file=sys.stderr, flush=True)
+    print(
+        "The 20 labels are a few a class, at least 2 (annotator.py's start); the 200 a "
+        "stratified sample. slice: '-' where no class could spare a label."
+    )
     for n_labels in args.labels:
         for n in args.steps:
             print(
-                f"\nECE on the unlabelled points, {n_labels} labels (the 20: a few a class, "
-                f"at least 2), after {n} steps; mean of {args.seeds} seeds; target: twins "
-                "<= lr + 0.02 on every data set (worst seed: the largest twins - lr)"
+                f"\nECE on the unlabelled points, {n_labels} labels, after {n} steps; mean of "
+                f"{args.seeds} seeds; target: twins <= lr + 0.02 on every data set (worst: "
+                "the largest twins - lr of a seed); acc of the live model, and what the "
+                "slice held back from it costs"
             )
             print(f"{'data set':<14}" + "".join(f"{k:>10}" for k in kinds)
                   + f"{'worst':>8}{'acc':>7}{'-slice':>8}")  # fmt: skip
@@ -196,9 +203,10 @@ def calibration_tables(args):
                 cells = [mean(runs, "lr" if k == "lr" else f"{k}@{n}", "ece") for k in kinds]
                 worst = max(r[f"twins@{n}"]["ece"] - r["lr"]["ece"] for r in runs)
                 acc = mean(runs, f"raw@{n}", "acc")
-                cost = acc - mean(runs, f"-slice@{n}", "acc")
-                print(f"{name:<14}" + "".join(f"{c:>10.3f}" for c in cells)
-                      + f"{worst:>+8.3f}{acc:>7.3f}{-cost:>+8.3f}")  # fmt: skip
+                cost = mean(runs, f"-slice@{n}", "acc") - acc
+                table = "".join("         -" if np.isnan(c) else f"{c:>10.3f}" for c in cells)
+                cost = "       -" if np.isnan(cells[-1]) else f"{cost:>+8.3f}"
+                print(f"{name:<14}{table}{worst:>+8.3f}{acc:>7.3f}{cost}")
             print(
                 f"suggestions at >= 99%: share of the unlabelled points / wrong among them "
                 f"({n_labels} labels, {n} steps; target wrong <= 3%)"
@@ -210,6 +218,28 @@ def calibration_tables(args):
                     for key in ("lr", f"raw@{n}", f"twins@{n}")
                 ]
                 print(f"{name:<14} lr {cells[0]:>11}  raw {cells[1]:>11}  twins {cells[2]:>11}")
+
+
+def cost_table(args, steps=300):
+    """What the twins cost: ``fit(steps)`` with and without them, same labels."""
+    name = args.datasets[0]
+    X, y, _ = benchdata.load(name)
+    y = np.asarray(y)
+    print(f"\nWhat the twins cost: seconds for fit({steps}) on {name} ({len(y):,} points), "
+          "frames included, with the twins and without (seed 0)")  # fmt: skip
+    for n_labels in args.labels:
+        rows = labelled_points(y, 0, n_labels)
+        times = []
+        for twins in (True, False):
+            session = session_on(X, y, rows, 0)
+            if not twins:
+                session.calibration.template = None
+            began = time.perf_counter()
+            session.fit(steps)
+            times.append(time.perf_counter() - began)
+            session.close()
+        print(f"  {len(rows)} labels: {times[0]:.1f}s with, {times[1]:.1f}s without "
+              f"({times[0] / times[1]:.1f}x)")  # fmt: skip
 
 
 def convergence_table(args):
@@ -238,7 +268,7 @@ def convergence_table(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["calibration", "convergence"])
+    parser.add_argument("--only", choices=["calibration", "convergence", "cost"])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--labels", type=int, nargs="+", default=[20, 200])
     parser.add_argument("--steps", type=int, nargs="+", default=[300, 2000])
@@ -248,10 +278,12 @@ def main():
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.only != "convergence":
+    if args.only in (None, "calibration"):
         calibration_tables(args)
-    if args.only != "calibration":
+    if args.only in (None, "convergence"):
         convergence_table(args)
+    if args.only in (None, "cost"):
+        cost_table(args)
 
 
 if __name__ == "__main__":
