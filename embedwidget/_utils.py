@@ -4,6 +4,7 @@ device choice."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 
 import numpy as np
 
@@ -113,6 +114,28 @@ def quiet(model):
         yield
     finally:
         model.show_progress_bar = saved
+
+
+_PROGRESS = contextvars.ContextVar("embedwidget_progress", default=None)
+
+
+@contextlib.contextmanager
+def progress_to(callback):
+    """Within the block (on this thread), a model that trains in many batches reports
+    ``callback(done, total)`` as it goes: a training session shows it in place of the
+    bars that ``quiet`` hides."""
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def report_progress(done, total):
+    """Tell whoever listens (see ``progress_to``) that ``done`` of ``total`` are done."""
+    callback = _PROGRESS.get()
+    if callback is not None:
+        callback(int(done), int(total))
 
 
 def check_embedding(X):

@@ -11,6 +11,7 @@ from embedwidget._utils import check_texts, resolve_device, transformers_bars_hi
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
+PROGRESS_CHUNK = 32  # batches encoded between two updates of the progress bar
 
 _models: dict = {}
 _models_lock = threading.Lock()
@@ -112,17 +113,38 @@ class SentenceEncoder(TransformerMixin, BaseEstimator):
         show = self.show_progress_bar
         if show is None:
             show = len(texts) > 1000
+        if not show:
+            return self._encode(texts)
+        # sentence-transformers' own bar stays in the notebook once done; ours goes away.
+        # Chunks of many batches keep its sort by length (its speed-up) within each.
+        from tqdm.auto import tqdm
+
+        chunk = PROGRESS_CHUNK * int(self.batch_size)
+        out = np.empty((len(texts), self._dimension()), np.float32)
+        with tqdm(total=len(texts), unit="text", desc="encoding", leave=False) as bar:
+            for start in range(0, len(texts), chunk):
+                part = texts[start : start + chunk]
+                out[start : start + len(part)] = self._encode(part)
+                bar.update(len(part))
+        return out
+
+    def _encode(self, texts):
         vectors = self.model.encode(
             texts,
             batch_size=int(self.batch_size),
             normalize_embeddings=self.normalize,
-            show_progress_bar=show,
+            show_progress_bar=False,
             convert_to_numpy=True,
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def _dimension(self):
+        model = self.model  # sentence-transformers 5.2 renamed the method
+        named = getattr(model, "get_embedding_dimension", None)
+        return (named or model.get_sentence_embedding_dimension)()
+
     def get_feature_names_out(self, input_features=None):
-        dim = self.model.get_sentence_embedding_dimension()
+        dim = self._dimension()
         return np.asarray([f"sentenceencoder{i}" for i in range(dim)], dtype=object)
 
     def __sklearn_tags__(self):

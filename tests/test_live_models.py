@@ -87,8 +87,14 @@ def test_sbert_tuner_trains_live_on_the_texts(encoded, monkeypatch):
     monkeypatch.setattr(training, "PREVIEW_SECONDS", 0.0)  # a preview after every chunk
     drawn = []
     w.observe(lambda change: drawn.append(w.positions.copy()), "_positions")
+    statuses = []
+    w.observe(lambda change: statuses.append(change.new), "status")
     w.fit(1)
     assert len(drawn) == 3  # previews after 5 and 10 of the 12 texts, then the frame
+    # a sentence model's step is long: it says how far it is, batch by batch
+    batches = [s for s in statuses if s.startswith("step 1: batch")]
+    assert batches and batches[-1].endswith(f"of {batches[-1].split()[-1]}")
+    assert len(batches) >= 2 and batches[0] != batches[-1]
     assert not np.allclose(drawn[0], drawn[-1])
     w.reset()
     check_tuner_live(w)

@@ -86,3 +86,15 @@ def test_loading_the_model_draws_no_bar(monkeypatch, capfd):
     from transformers.utils import logging
 
     assert logging.is_progress_bar_enabled()  # the user's setting comes back
+
+
+def test_the_progress_bar_goes_away_once_the_texts_are_encoded(monkeypatch, capsys):
+    from embedwidget import text
+
+    monkeypatch.setattr(text, "PROGRESS_CHUNK", 1)  # a chunk of one batch: 3 chunks
+    encoder = SentenceEncoder(batch_size=2, show_progress_bar=True)
+    shown = encoder.transform(TEXTS[:5])
+    err = capsys.readouterr().err
+    assert "encoding" in err and err.split("\r")[-1].strip() == ""  # the bar is cleared
+    quiet = SentenceEncoder(batch_size=2, show_progress_bar=False).transform(TEXTS[:5])
+    np.testing.assert_allclose(shown, quiet, atol=1e-6)  # chunks encode the same

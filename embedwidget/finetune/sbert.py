@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from embedwidget._utils import (
     check_texts,
+    report_progress,
     resolve_device,
     rowwise_cosine,
     transformers_bars_hidden,
@@ -204,6 +205,9 @@ class SbertLearner(IncrementalFitMixin, BaseEstimator):
             def on_log(self, args, state, control, logs=None, **kwargs):
                 if logs and "loss" in logs:
                     losses.append(float(logs["loss"]))
+
+            def on_step_end(self, args, state, control, **kwargs):
+                report_progress(state.global_step, state.max_steps)
 
         data = Dataset.from_dict({"sentence1": texts1, "sentence2": texts2, "score": y})
         optimizers = self._optimizers if incremental else (None, None)

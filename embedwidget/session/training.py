@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from embedwidget._utils import check_embedding, check_indices, quiet
+from embedwidget._utils import check_embedding, check_indices, progress_to, quiet
 from embedwidget.session.annotate import AnnotationSession
 from embedwidget.session.calibration import Calibration
 from embedwidget.session.convergence import Convergence
@@ -223,8 +223,16 @@ class TrainingSession(AnnotationSession):
         batch = self.batch()
         if batch is None:
             return False
-        with quiet(self.model):
+        reported = []  # a step of many batches (a sentence model's) says how far it is
+
+        def progress(done, total):
+            reported.append(done)
+            self.set_status(f"step {self.steps + 1}: batch {done} of {total}")
+
+        with quiet(self.model), progress_to(progress):
             self.partial_fit(*batch)
+        if reported:
+            self.set_status("")
         losses = getattr(self.model, "loss_curve_", None)
         with self.lock:
             self.steps += 1
