@@ -37,6 +37,9 @@ const TRAITS = {
   // How the picture is drawn from the embedding: "pca", "umap", or "none" (a 2-D X as
   // given); null where the widget has no such trait (drawn by PCA, not switchable).
   projection: ["projection", (how) => how ?? null],
+  // Why the picture is not (yet) that projection ("PCA while the UMAP map is computed"),
+  // shown in the caption; "" when it is.
+  _projection_note: ["projectionNote", (note) => note ?? ""],
   // Colour by "label", "doubt" or a column of `data`: the names it takes, then the column's
   // legend ({kind: "categories", names} or {kind: "scale", low, high}) before its bytes,
   // whose width depends on it.
@@ -151,7 +154,7 @@ export function bindTraits(model, state, view, actions) {
     view.showPairs();
   };
   const onProjection = () => {
-    update("projection");
+    update("projection", "_projection_note");
     view.showCaption();
     view.showProjection();
   };
@@ -196,6 +199,7 @@ export function bindTraits(model, state, view, actions) {
     ["change:can_search_similar", onSearchModes],
     ["change:can_pair", onPairing],
     ["change:projection", onProjection],
+    ["change:_projection_note", onProjection],
     ["msg:custom", onReply],
   ];
   for (const name of ["color_by", "_color_choices", "_color_legend", "_colors", "_doubt"]) {

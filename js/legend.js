@@ -56,13 +56,16 @@ export function countLabel({ count, picked }) {
  * over the live picture, the starting one is titled "before"). Projection "none": the
  * embedding's own two coordinates, drawn as they are.
  */
-export function captionText({ training = false, step = 0, projection = null }) {
+export function captionText({ training = false, step = 0, projection = null, note = "" }) {
   projection ??= "pca";
   const how = PROJECTIONS[projection] ?? String(projection).toUpperCase();
   const given = projection === "none" ? "The embedding as given" : `${how} of the embedding`;
-  if (!training) return given;
-  const live = step > 0 ? `${how} of the tuned embedding · step ${number.format(step)}` : `${given} · before training`;
-  return live;
+  let text = given;
+  if (training) {
+    text = step > 0 ? `${how} of the tuned embedding · step ${number.format(step)}` : `${given} · before training`;
+  }
+  // The picture is not yet what was asked for (PCA while umap-learn compiles): say so.
+  return note ? `${text} · ${note}` : text;
 }
 
 /**

@@ -199,7 +199,12 @@ export function createView(el, settings, state, actions) {
 
   function showCaption() {
     caption.set(
-      captionText({ training: settings.training, step: state.step, projection: state.projection }),
+      captionText({
+        training: settings.training,
+        step: state.step,
+        projection: state.projection,
+        note: state.projectionNote,
+      }),
     );
   }
 

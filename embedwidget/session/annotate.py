@@ -194,6 +194,17 @@ class AnnotationSession:
         self._tell("projection")
         self._wait_for_umap()
 
+    @property
+    def projection_note(self):
+        """Why the picture is not (yet) the projection asked for, in a few words; "" when
+        it is. A "umap" picture is PCA's while umap-learn compiles, and for good when
+        there are too few points for a neighbourhood."""
+        if self.projection != "umap" or getattr(self.projector, "method_", "umap") != "pca":
+            return ""
+        if self.n <= self.projector.n_neighbors:
+            return f"drawn by PCA: UMAP needs more than {self.projector.n_neighbors} points"
+        return "drawn by PCA until umap-learn is ready (about 15 s, once a session)"
+
     def _wait_for_umap(self):
         """While umap-learn compiles, say so, and redraw when it is done."""
         if self.projection == "umap" and not self.projector.ready:

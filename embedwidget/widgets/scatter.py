@@ -96,6 +96,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
     can_predict = traitlets.Bool(False, read_only=True).tag(sync=True)
     can_pair = traitlets.Bool(True, read_only=True).tag(sync=True)  # pair buttons shown
     projection = traitlets.Unicode("pca").tag(sync=True)
+    _projection_note = traitlets.Unicode("").tag(sync=True)  # why the picture is not yet that
     color_by = traitlets.Unicode("label").tag(sync=True)
     _color_choices = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
     _colors = traitlets.Bytes().tag(sync=True)  # the colour_by column, as session encodes it
@@ -183,6 +184,7 @@ class EmbeddingScatter(anywidget.AnyWidget):
         with self._lock, self.hold_sync():
             self._bounds = list(self.session.bounds)
             self._positions = positions_to_bytes(self.session.positions)
+            self._projection_note = self.session.projection_note
 
     def _on_settled(self):
         """The picture holds still: name its regions again, if they are shown."""

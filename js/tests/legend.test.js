@@ -118,6 +118,9 @@ describe("the caption", () => {
     );
     expect(captionText({ projection: "none" })).toBe("The embedding as given");
     expect(captionText({ projection: "umap" })).toBe("UMAP of the embedding");
+    expect(captionText({ projection: "umap", note: "drawn by PCA until umap-learn is ready" })).toBe(
+      "UMAP of the embedding · drawn by PCA until umap-learn is ready",
+    );
     expect(captionText({ projection: null })).toBe("PCA of the embedding"); // a widget without the trait
     expect(captionText({ training: true, compare: true, step: 3 })).toBe(
       "PCA of the tuned embedding · step 3", // over the live picture; the other is "before"
