@@ -80,8 +80,11 @@ def compare_chart(X_before, X_after, y, titles=("original", "finetuned"), **kwar
     return pca_chart(X_before, y, titles[0], **kwargs) | pca_chart(X_after, y, titles[1], **kwargs)
 
 
-def loss_chart(model, title="training loss", width=400, height=200):
+def loss_chart(model, title="training loss", width=400, height=200, unit="epoch"):
     """The training loss of every pass a fitted tuner or learner has made (``loss_curve_``).
+
+    ``unit`` names what one point of the curve is on the x axis: "epoch" for ``fit``'s
+    passes, "step" for a live widget's (one ``partial_fit`` a step).
 
     Examples
     --------
@@ -105,13 +108,15 @@ def loss_chart(model, title="training loss", width=400, height=200):
             f"{type(model).__name__} has no loss_curve_ to draw; fit it first "
             "(loss_chart takes a fitted tuner or learner)."
         )
+    if not isinstance(unit, str) or not unit or unit == "loss":
+        raise ValueError(f"unit must name what a point is, such as 'epoch' or 'step'; got {unit!r}.")
     curve = np.asarray(curve, dtype=float)
-    frame = pd.DataFrame({"epoch": np.arange(1, len(curve) + 1), "loss": curve})
+    frame = pd.DataFrame({unit: np.arange(1, len(curve) + 1), "loss": curve})
     scale = alt.Scale(type="log") if (curve > 0).all() else alt.Scale()
     return (
         alt.Chart(frame, title=title, width=width, height=height)
         .mark_line()
-        .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=scale))
+        .encode(x=alt.X(f"{unit}:Q"), y=alt.Y("loss:Q", scale=scale))
     )
 
 

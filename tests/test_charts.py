@@ -119,6 +119,18 @@ def test_scores_chart_refuses_empty_or_unusable_results():
         scores_chart([(10, 0.7)], x="hidden_dim")
 
 
+def test_the_loss_chart_names_its_x_axis_by_what_a_point_is():
+    X, y = blobs()
+    tuner = FeedForwardTuner(hidden_dim=4, random_state=0)
+    for _ in range(3):
+        tuner.partial_fit(X, y)
+    spec = loss_chart(tuner, title="one point per step", unit="step").to_dict()
+    assert spec["encoding"]["x"]["field"] == "step"
+    assert loss_chart(tuner).to_dict()["encoding"]["x"]["field"] == "epoch"
+    with pytest.raises(ValueError, match="unit must name"):
+        loss_chart(tuner, unit="")
+
+
 def test_loss_chart_needs_a_fitted_model():
     with pytest.raises(NotFittedError, match="FeedForwardTuner has no loss_curve_"):
         loss_chart(FeedForwardTuner())
