@@ -109,7 +109,9 @@ def loss_chart(model, title="training loss", width=400, height=200, unit="epoch"
             "(loss_chart takes a fitted tuner or learner)."
         )
     if not isinstance(unit, str) or not unit or unit == "loss":
-        raise ValueError(f"unit must name what a point is, such as 'epoch' or 'step'; got {unit!r}.")
+        raise ValueError(
+            f"unit must name what a point is, such as 'epoch' or 'step'; got {unit!r}."
+        )
     curve = np.asarray(curve, dtype=float)
     frame = pd.DataFrame({unit: np.arange(1, len(curve) + 1), "loss": curve})
     scale = alt.Scale(type="log") if (curve > 0).all() else alt.Scale()

@@ -41,11 +41,8 @@ def test_a_map_that_keeps_clusters_apart(X):
 
     w = EmbeddingScatter(X, projection="umap")
     assert w.projection == "umap"
-    assert wait_for_map(w) == "umap"
-    deadline = time.monotonic() + 10  # the caption's note goes once the map is drawn
-    while w._projection_note and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert w._projection_note == ""
+    assert w.wait_for_map() is True and w.session.projector.method_ == "umap"
+    assert w._projection_note == ""  # the caption's note goes once the map is drawn
     assert w.positions.shape == (N, 2) and len(w._positions) == 4 * N + HEADER_BYTES
     knn = KNeighborsClassifier(15)
     assert cross_val_score(knn, w.positions, np.arange(N) % 6, cv=3).mean() > 0.9
@@ -85,3 +82,5 @@ def test_a_map_of_fewer_points_than_a_neighbourhood_is_the_pca_picture(X):
     w = EmbeddingScatter(X[:10], projection="umap")
     assert w.positions.shape == (10, 2) and w.session.projector.method_ == "pca"
     assert w._projection_note == "drawn by PCA: UMAP needs more than 15 points"  # the caption
+    started = time.monotonic()
+    assert w.wait_for_map() is False and time.monotonic() - started < 1  # it never will be

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import weakref
 
 import numpy as np
@@ -204,6 +205,20 @@ class AnnotationSession:
         if self.n <= self.projector.n_neighbors:
             return f"drawn by PCA: UMAP needs more than {self.projector.n_neighbors} points"
         return "drawn by PCA until umap-learn is ready (about 15 s, once a session)"
+
+    def wait_for_map(self, timeout=120):
+        """Block until the picture is drawn with the projection asked for: a "umap"
+        picture is PCA's until umap-learn has compiled (once a session, about 15 s).
+        Returns True when it is, False after ``timeout`` seconds or when it never will
+        be (too few points: see ``projection_note``)."""
+        deadline = time.monotonic() + timeout
+        while self.projection_note:
+            if self.n <= getattr(self.projector, "n_neighbors", self.n) or (
+                time.monotonic() > deadline
+            ):
+                return False
+            time.sleep(0.05)
+        return True
 
     def _wait_for_umap(self):
         """While umap-learn compiles, say so, and redraw when it is done."""

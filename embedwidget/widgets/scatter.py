@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import time
 
 import anywidget
 import numpy as np
@@ -284,6 +285,17 @@ class EmbeddingScatter(anywidget.AnyWidget):
             raise ValueError(f"X has {len(X)} points but the widget shows {self.session.n}.")
         self.session.show(X)
         self._on_settled()
+
+    def wait_for_map(self, timeout=120):
+        """Block until the picture is drawn with ``projection`` (umap-learn compiles
+        once a session, about 15 s, and PCA is drawn meanwhile); True when it is."""
+        drawn = self.session.wait_for_map(timeout)
+        deadline = time.monotonic() + 5  # and the picture has reached the traits
+        while self._projection_note != self.session.projection_note:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return drawn
 
     def topics(self, n_regions=None):
         """The regions of the picture and the words that name them (DataFrame: region,
