@@ -51,6 +51,16 @@ SELECT latest.point, latest.label, actions.time FROM (
 WHERE latest.label IS NOT NULL ORDER BY latest.point
 """
 
+# The same, with each current label's action and how many points that action labelled.
+_LABEL_ACTIONS = """
+SELECT latest.point, latest.action, sizes.n FROM (
+    SELECT point, label, MAX(action) AS action FROM labels GROUP BY point
+) AS latest JOIN (
+    SELECT action, COUNT(*) AS n FROM labels GROUP BY action
+) AS sizes ON sizes.action = latest.action
+WHERE latest.label IS NOT NULL ORDER BY latest.point
+"""
+
 # The table each kind of action writes to, and its columns that hold points.
 _TOUCHED = {"label": ("labels", "point"), "pairs": ("pairs", "a, b")}
 
@@ -188,8 +198,10 @@ class AnnotationStore:
         a, b : 1-D array-like of int
             Row numbers of the two points of each pair, of equal length. Pairs of a point
             with itself are dropped.
-        similar : bool or float in [0, 1], default=True
+        similar : bool, float in [0, 1], or 1-D array-like of them, default=True
             How alike the points of every pair are; ``True`` is 1.0 and ``False`` 0.0.
+            An array gives each pair its own (so one action can turn some pairs
+            similar and others not).
 
         Returns
         -------
@@ -202,15 +214,21 @@ class AnnotationStore:
         keep = a != b
         if not keep.any():
             raise ValueError("Every pair joins a point with itself; there is no pair to add.")
-        value = _check_similar(similar)
+        if np.ndim(similar) == 0:
+            values = [_check_similar(similar)] * len(a)
+        elif np.ndim(similar) == 1 and len(similar) == len(a):
+            values = [_check_similar(v) for v in np.asarray(similar).tolist()]
+        else:
+            raise ValueError(
+                f"similar must be one value or one per pair ({len(a)}); got shape "
+                f"{np.shape(similar)}."
+            )
+        rows = zip(a.tolist(), b.tolist(), values, keep.tolist(), strict=True)
         with self._write() as conn:
             action = self._new_action(conn, "pairs")
             conn.executemany(
                 "INSERT INTO pairs (action, a, b, similar) VALUES (?, ?, ?, ?)",
-                (
-                    (action, i, j, value)
-                    for i, j in zip(a[keep].tolist(), b[keep].tolist(), strict=True)
-                ),
+                ((action, i, j, value) for i, j, value, kept in rows if kept),
             )
         return action
 
@@ -269,8 +287,35 @@ class AnnotationStore:
         points, labels, times = zip(*rows, strict=True) if rows else ((), (), ())
         return np.array(points, dtype=np.int64), list(labels), np.array(times, dtype=np.float64)
 
+    def label_actions(self):
+        """Which action gave each point its label now, and how many points it labelled:
+        a label given in a lasso of 40 is a hastier one than a label given alone.
+
+        Returns
+        -------
+        indices : ndarray of int64
+            Labelled points, ascending, as in ``current_labels``.
+        actions : ndarray of int64
+            The id of the action that gave each its current label.
+        sizes : ndarray of int64
+            How many points that action labelled (those relabelled since included).
+
+        Examples
+        --------
+        >>> store = AnnotationStore()
+        >>> _ = store.label([0, 1, 2], "spam")
+        >>> _ = store.label(3, "ham")
+        >>> [a.tolist() for a in store.label_actions()]
+        [[0, 1, 2, 3], [1, 1, 1, 2], [3, 3, 3, 1]]
+        """
+        with self._lock:
+            rows = self._conn.execute(_LABEL_ACTIONS).fetchall()
+        columns = tuple(zip(*rows, strict=True)) if rows else ((), (), ())
+        return tuple(np.array(c, dtype=np.int64) for c in columns)
+
     def pairs(self):
-        """All pairs, in the order they were made.
+        """Every pair, in the order they were made: a pair made again (either way round)
+        takes the similarity it was last given, as a point takes its latest label.
 
         Returns
         -------
@@ -284,6 +329,7 @@ class AnnotationStore:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT a, b, similar, time FROM pairs JOIN actions ON actions.id = pairs.action"
+                " WHERE pairs.id IN (SELECT MAX(id) FROM pairs GROUP BY MIN(a, b), MAX(a, b))"
                 " ORDER BY pairs.id"
             ).fetchall()
         columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), ())

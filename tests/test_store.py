@@ -295,3 +295,33 @@ def test_label_each_refuses_bad_input_and_writes_nothing(store, indices, labels,
     with pytest.raises(error):
         store.label_each(indices, labels)
     assert store.n_actions() == 0
+
+
+def test_label_actions_tell_which_action_gave_each_label_and_its_size(store):
+    lasso = store.label([0, 1, 2, 3], "a")
+    alone = store.label(2, "b")
+    store.label(4, None)  # a removal is no label
+    points, actions, sizes = store.label_actions()
+    assert points.tolist() == [0, 1, 2, 3]
+    assert actions.tolist() == [lasso, lasso, alone, lasso]
+    assert sizes.tolist() == [4, 4, 1, 4]
+    assert points.tolist() == store.current_labels()[0].tolist()
+
+
+def test_a_pair_made_again_takes_its_latest_similarity_and_undo_restores_it(store):
+    store.add_pairs([0, 2], [1, 3], similar=True)
+    store.add_pairs([1], [0], similar=False)  # the same pair, the other way round
+    a, b, similar, _ = store.pairs()
+    assert list(zip(a.tolist(), b.tolist(), similar.tolist())) == [(2, 3, 1.0), (1, 0, 0.0)]
+    store.undo()
+    assert store.pairs()[2].tolist() == [1.0, 1.0]
+
+
+def test_one_action_can_give_each_pair_its_own_similarity(store):
+    store.add_pairs([0, 2, 4], [1, 3, 4], similar=[True, 0.0, 1.0])  # (4, 4) is dropped
+    assert store.pairs()[2].tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match="one per pair"):
+        store.add_pairs([0], [1], similar=[1.0, 0.0])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        store.add_pairs([0, 1], [1, 2], similar=[1.0, 2.0])
+    assert store.n_actions() == 1
