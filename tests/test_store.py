@@ -312,7 +312,8 @@ def test_a_pair_made_again_takes_its_latest_similarity_and_undo_restores_it(stor
     store.add_pairs([0, 2], [1, 3], similar=True)
     store.add_pairs([1], [0], similar=False)  # the same pair, the other way round
     a, b, similar, _ = store.pairs()
-    assert list(zip(a.tolist(), b.tolist(), similar.tolist())) == [(2, 3, 1.0), (1, 0, 0.0)]
+    made = zip(a.tolist(), b.tolist(), similar.tolist(), strict=True)
+    assert list(made) == [(2, 3, 1.0), (1, 0, 0.0)]
     store.undo()
     assert store.pairs()[2].tolist() == [1.0, 1.0]
 
