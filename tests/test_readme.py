@@ -33,3 +33,21 @@ def test_every_snippet_runs_in_order(tmp_path, monkeypatch):
     # the chunked, memory-mapped encoding gives the vectors the widgets were shown
     assert np.allclose(np.asarray(namespace["X"]), widget.session.X, atol=1e-5)
     assert (tmp_path / "labels.db").exists() and (tmp_path / "vectors.npy").exists()
+
+
+def test_the_pictures_are_there_and_the_package_index_gets_words_instead():
+    import tomllib
+
+    root = Path(__file__).parents[1]
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert pictures, "the README should show the map"
+    for path in pictures:
+        assert (root / path).is_file(), f"the README shows {path}, which is not there"
+    # The long description is the README with the build's substitutions made (see
+    # pyproject.toml): no picture a package index cannot show is left in it.
+    hooks = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["hatch"]["metadata"]
+    described = README
+    for substitution in hooks["hooks"]["fancy-pypi-readme"]["substitutions"]:
+        described = re.sub(substitution["pattern"], substitution["replacement"], described)
+    assert not re.findall(r"!?\[[^\]]*\]\((?!https?://|#)[^)]*\)", described)
+    assert "(picture: The same titles drawn by UMAP" in described
