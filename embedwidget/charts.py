@@ -1,5 +1,6 @@
 """Altair charts: a PCA picture of an embedding, the guide's before/after comparison, a
-training-loss curve, and held-out scores across hyperparameters.
+training-loss curve, held-out scores across hyperparameters, and a training session's
+learning curve.
 
 Altair's default renderer fetches vega from the internet; offline, call
 ``alt.renderers.enable("svg")`` (it needs ``vl-convert-python``) or save charts with
@@ -175,6 +176,45 @@ def scores_chart(
     tooltip = [x, "mean", "lower", "upper", "runs"] + ([color] if color else [])
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=y_title, scale=y_scale))
     points = base.mark_point(filled=True).encode(y="mean:Q", tooltip=tooltip)
+    return alt.layer(band, line, points)
+
+
+def learning_curve_chart(frame, title="estimated macro-F1", width=400, height=200):
+    """A training session's learning curve (``session.learning_curve()``): the estimated
+    macro-F1 against the number of labels, its interval as a band, and the hint (when
+    more labels stopped paying) as the subtitle.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from embedwidget.charts import learning_curve_chart
+    >>> curve = pd.DataFrame({"labels": [20, 60], "macro_f1": [0.6, 0.8], "low": [0.4, 0.7],
+    ...                       "high": [0.75, 0.88], "step": [100, 400]})
+    >>> [layer["mark"]["type"] for layer in learning_curve_chart(curve).to_dict()["layer"]]
+    ['area', 'line', 'point']
+    """
+    import altair as alt
+
+    missing = {"labels", "macro_f1", "low", "high"} - set(getattr(frame, "columns", ()))
+    if missing:
+        raise ValueError(
+            "frame must be a learning curve (session.learning_curve()); it lacks "
+            f"{sorted(missing)}."
+        )
+    if frame.empty:
+        raise ValueError("The learning curve is empty: train, and estimate() it, first.")
+    hint = frame.attrs.get("hint")
+    heading = alt.TitleParams(title, subtitle=hint) if hint else title
+    base = alt.Chart(frame, title=heading, width=width, height=height).encode(
+        x=alt.X("labels:Q", title="labels")
+    )
+    scale = alt.Scale(domain=[0, 1])
+    band = base.mark_area(opacity=0.2).encode(
+        y=alt.Y("low:Q", title="macro-F1", scale=scale), y2="high:Q"
+    )
+    line = base.mark_line().encode(y=alt.Y("macro_f1:Q", scale=scale))
+    tooltip = ["labels", "macro_f1", "low", "high"] + (["step"] if "step" in frame else [])
+    points = base.mark_point(filled=True).encode(y="macro_f1:Q", tooltip=tooltip)
     return alt.layer(band, line, points)
 
 

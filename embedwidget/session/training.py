@@ -21,6 +21,7 @@ from embedwidget.session.annotate import AnnotationSession
 from embedwidget.session.calibration import Calibration
 from embedwidget.session.convergence import Convergence
 from embedwidget.session.doubt import doubt, pick_doubtful
+from embedwidget.session.estimate import Estimates
 from embedwidget.session.frames import FramePacer, encode_texts, preview, transform_rows
 from embedwidget.session.trainer import TrainingLoop
 
@@ -55,10 +56,13 @@ class TrainingSession(AnnotationSession):
         The model's embedding of every point, as of the last frame.
     doubt : ndarray or None
         Each point's doubt (0 sure, 1 unsure) as of the last frame, when ``show_doubt``.
+    estimates : Estimates
+        The model's estimated macro-F1 (``estimate()``) and its learning curve.
 
     Besides AnnotationSession's, subscribers hear "training" (steps, losses, status,
-    error or running changed) and "settled" (training paused: ``fit`` returned, the
-    thread stopped; the time for work that is too slow for every frame).
+    error or running changed), "settled" (training paused: ``fit`` returned, the
+    thread stopped; the time for work that is too slow for every frame) and "estimate"
+    (a new background estimate, the detail: ``estimate()``'s mapping).
     """
 
     def __init__(
@@ -98,6 +102,7 @@ class TrainingSession(AnnotationSession):
         )
         self.calibration = Calibration(model, len(X))
         self.convergence = Convergence()
+        self.estimates = Estimates()
         self.steps = 0
         self.losses = []
         self.status = self.error = ""
@@ -175,6 +180,7 @@ class TrainingSession(AnnotationSession):
                 self.projector.reset()
                 self.calibration.reset()
                 self.convergence.reset()
+                self.estimates.reset()
                 self._temperature_of = None
                 self.steps = 0
                 self.losses = []
@@ -243,6 +249,9 @@ class TrainingSession(AnnotationSession):
         if self.pacer.due(time.monotonic()):
             self.frame()
             self.watch_convergence()
+        estimated = self.estimates.maybe_update(self)
+        if estimated is not None:
+            self._tell("estimate", estimated)
         return True
 
     def watch_convergence(self):
@@ -324,6 +333,20 @@ class TrainingSession(AnnotationSession):
         if len(rows) == self.n and (rows == np.arange(self.n)).all():
             return self.texts
         return [self.texts[i] for i in rows]
+
+    # -- is it helping ----------------------------------------------------------------------
+
+    def estimate(self):
+        """The model's expected macro-F1 and accuracy on the points it has not seen, from
+        the labels alone, with an interval: a mapping with ``macro_f1``, ``low``,
+        ``high``, ``labels``, ``accuracy`` and more (see ``session.estimate``)."""
+        with self.loop.lock:
+            return self.estimates.current(self)
+
+    def learning_curve(self):
+        """The estimate against the number of labels (DataFrame: labels, macro_f1, low,
+        high, step); ``attrs["hint"]`` says when more labels stop paying."""
+        return self.estimates.learning_curve()
 
     # -- doubt and suggestions --------------------------------------------------------------
 
