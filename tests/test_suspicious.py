@@ -59,11 +59,11 @@ def test_the_minority_of_a_hasty_lasso_comes_first_and_one_undo_takes_the_fix_ba
     lasso = np.r_[unlabelled[y[unlabelled] == 0][:16], unlabelled[y[unlabelled] == 1][:4]]
     session.label(lasso, "red")
     session.fit(150)
-    found = suspicious_labels(session, n=4)
+    found = session.suspicious_labels(n=4)
     assert sorted(found["index"]) == sorted(lasso[16:])
     assert (found["action_size"] == 20).all() and (found["suggestion"] == "green").all()
     fixing = session.store.n_actions()
-    fix_labels(session, found)
+    session.fix_labels(found)
     assert session.store.n_actions() == fixing + 1
     assert (session.labels.at(lasso[16:]) == "green").all()
     session.undo()
@@ -130,12 +130,12 @@ def test_pairs_that_contradict_the_rest_come_first_and_are_flipped_in_one_action
         mine = similar == similar_or_not
         session.add_pairs(a[mine], b[mine], similar=similar_or_not, how="zip")
     session.fit(100)
-    found = contradicting_pairs(session, n=4)
+    found = session.contradicting_pairs(n=4)
     pairs = {(min(i, j), max(i, j)) for i, j in zip(a[wrong], b[wrong], strict=True)}
     assert {(min(i, j), max(i, j)) for i, j in zip(found["a"], found["b"], strict=True)} == pairs
     assert (found["score"] > 0.5).all() and len(contradicting_pairs(session)) <= 6
     fixing = session.store.n_actions()
-    fix_pairs(session, found)
+    session.fix_pairs(found)
     assert session.store.n_actions() == fixing + 1
     assert len(session.pairs[0]) == len(a)  # the flipped pairs replace the wrong ones
     assert (contradicting_pairs(session, n=len(a))["score"] < 0.5).all()

@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from embedwidget._utils import check_embedding, check_indices, progress_to, quiet
+from embedwidget.session import suspicious
 from embedwidget.session.annotate import AnnotationSession
 from embedwidget.session.calibration import Calibration
 from embedwidget.session.convergence import Convergence
@@ -430,6 +431,18 @@ class TrainingSession(AnnotationSession):
 
     _before_accept = {}
 
+    def suspicious_labels(self, n=None):
+        """The labelled points whose labels are most likely wrong, most suspicious first:
+        a DataFrame with index, text, label, suggestion, confidence, p_wrong and
+        action_size; ``n=None`` lists those more likely wrong than right (see
+        ``session.suspicious``)."""
+        return suspicious.suspicious_labels(self, n)
+
+    def fix_labels(self, frame):
+        """Give the points of ``frame`` (from ``suspicious_labels``) their suggestions,
+        as one undoable action; returns its id."""
+        return suspicious.fix_labels(self, frame)
+
     def _suggestion_rows(self, indices):
         if not self.can_predict:
             raise TypeError(
@@ -493,6 +506,17 @@ class LearnerSession(TrainingSession):
 
     def partial_fit(self, a, b, similar):
         self.model.partial_fit(self.model_input(a), self.model_input(b), similar)
+
+    def contradicting_pairs(self, n=None):
+        """The pairs made by hand that most contradict the pairs around them: a
+        DataFrame with a, b, similar, text_a, text_b, expected, score and distance;
+        ``n=None`` lists those scoring above 0.5 (see ``session.suspicious``)."""
+        return suspicious.contradicting_pairs(self, n)
+
+    def fix_pairs(self, frame):
+        """Turn each pair of ``frame`` (from ``contradicting_pairs``) the other way, as
+        one undoable action; returns its id."""
+        return suspicious.fix_pairs(self, frame)
 
 
 def describe(error):
