@@ -218,28 +218,26 @@ class Estimates:
         self.every = every
         self.share = share
         self.latest = None
+        self._key = None  # (steps, store version) of the latest
         self._curve = {}  # labels -> (labels, macro_f1, low, high, step)
         self._due = 0.0
 
     def update(self, session):
         """Estimate now (see ``estimate``), keep it as the latest and on the curve."""
+        key = session.steps, session._version
         result = estimate(session)
-        result["hint"] = None
-        self.latest = result
+        self.latest, self._key = result, key
         self._curve[result["labels"]] = tuple(
-            result[key] for key in ("labels", "macro_f1", "low", "high", "step")
+            result[name] for name in ("labels", "macro_f1", "low", "high", "step")
         )
         result["hint"] = self.hint()
         return result
 
     def current(self, session):
-        """The latest estimate if it describes the model as it is now, else a new one."""
-        latest = self.latest
-        if latest is not None and latest["step"] == session.steps:
-            with session.lock:
-                labels = len(session.labels.labelled()[0])
-            if labels == latest["labels"]:
-                return latest
+        """The latest estimate if the model and the labels are as they were then, else a
+        new one."""
+        if self.latest is not None and self._key == (session.steps, session._version):
+            return self.latest
         return self.update(session)
 
     def maybe_update(self, session):
@@ -261,7 +259,7 @@ class Estimates:
 
     def reset(self):
         """Forget the estimates (the model starts over)."""
-        self.latest = None
+        self.latest = self._key = None
         self._curve = {}
         self._due = 0.0
 
