@@ -226,6 +226,9 @@ export function createActions(model, state, view) {
     stopTraining: () => request(model, REQUEST.STOP),
     resetTraining: () => request(model, REQUEST.RESET),
     selectDoubtful: () => request(model, REQUEST.DOUBTFUL, { n: DOUBTFUL }),
+    reviewSuspicious: () => request(model, REQUEST.SUSPICIOUS),
+    reviewPairs: () => request(model, REQUEST.REVIEW_PAIRS),
+    fixPairs: () => request(model, REQUEST.FIX_PAIRS),
     colorBy: (value) => saveColorBy(model, value),
     toggleTopics: () => saveShowTopics(model, !state.showTopics),
     /** Draw the picture by `how` ("pca", "umap"); the kernel answers with the next frame. */

@@ -57,6 +57,11 @@ const TRAITS = {
   status: ["status", (status) => status ?? ""], // what training waits for, or holds back
   error: ["error", (error) => error ?? ""], // why training stopped
   _doubt: ["doubt", uint8],
+  // Is it helping: the estimate ({macro_f1, low, high, labels, hint}), the learning curve
+  // ([labels, f1, low, high] rows) and whether pairs are under review (LearnerWidget).
+  _estimate: ["estimate", (estimate) => estimate ?? {}],
+  _learning_curve: ["learningCurve", (curve) => curve ?? []],
+  _pair_review: ["pairReview", (n) => n ?? 0],
 };
 
 function read(model, state, name) {
@@ -152,6 +157,7 @@ export function bindTraits(model, state, view, actions) {
   const onPairing = () => {
     update("can_pair");
     view.showPairs();
+    view.showTraining();
   };
   const onProjection = () => {
     update("projection", "_projection_note");
@@ -160,7 +166,7 @@ export function bindTraits(model, state, view, actions) {
   };
   const onTraining = () => {
     const { step, running } = state;
-    update("step", "losses", "running", "status", "error");
+    update("step", "losses", "running", "status", "error", "_estimate", "_learning_curve", "_pair_review");
     // Training started or went on: an error shown before ("Train first") is over, unless
     // training itself stopped on one.
     if ((state.step !== step || (state.running && !running)) && !state.error) view.clearError();
@@ -207,7 +213,9 @@ export function bindTraits(model, state, view, actions) {
   }
   for (const name of ["show_topics", "_topics"]) listeners.push([`change:${name}`, onTopics]);
   if (view.training) {
-    for (const name of ["step", "losses", "running", "status"]) listeners.push([`change:${name}`, onTraining]);
+    for (const name of ["step", "losses", "running", "status", "_estimate", "_learning_curve", "_pair_review"]) {
+      listeners.push([`change:${name}`, onTraining]);
+    }
     listeners.push(["change:error", onError]);
   }
   for (const [event, handler] of listeners) model.on(event, handler);

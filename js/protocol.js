@@ -19,6 +19,9 @@ export const REQUEST = Object.freeze({
   SUGGEST: "suggest", // {id}; buffers: [rows]: the model's suggestions, replied to by SUGGESTIONS
   ACCEPT: "accept", // {}; buffers: [selection]: label it with the model's suggestions
   ROWS: "rows", // {id}; buffers: [rows]: the `data` columns of these points, replied to by ROWS
+  SUSPICIOUS: "suspicious", // {n?}: select the labels the model believes are wrong, for review
+  REVIEW_PAIRS: "review_pairs", // {}: select the points of the pairs that contradict the rest
+  FIX_PAIRS: "fix_pairs", // {}: turn the pairs under review the other way
 });
 
 /** Kernel -> browser: content {type: name, ...fields}. */

@@ -7,6 +7,7 @@ frames, doubt, suggestions) to synced traits and the browser's requests.
 
 from __future__ import annotations
 
+import numpy as np
 import traitlets
 
 from embedwidget.session import LearnerSession, TunerSession
@@ -27,6 +28,9 @@ class _TrainingWidget(EmbeddingScatter):
     compare = traitlets.Bool(False, read_only=True).tag(sync=True)
     _start_positions = traitlets.Bytes().tag(sync=True)
     _start_bounds = traitlets.List(traitlets.Float()).tag(sync=True)
+    # Is it helping: the latest estimate and the learning curve, as the toolbar shows them.
+    _estimate = traitlets.Dict().tag(sync=True)  # {macro_f1, low, high, labels, hint}
+    _learning_curve = traitlets.List().tag(sync=True)  # [labels, macro_f1, low, high] rows
 
     _commands = {
         **EmbeddingScatter._commands,
@@ -36,6 +40,7 @@ class _TrainingWidget(EmbeddingScatter):
         "doubtful": "_doubtful_request",
         "suggest": "_suggest_request",
         "accept": "_accept_request",
+        "suspicious": "_suspicious_request",
     }
 
     def _adopt(self, session, *, compare=False, **kwargs):
@@ -45,6 +50,7 @@ class _TrainingWidget(EmbeddingScatter):
                 "already 2-D: pass the embedding itself (say, SentenceEncoder's output)."
             )
         self._sent_doubt = None
+        self._review = None  # the suspicious labels under review, by point
         kwargs.setdefault("transition_ms", int(900 / session.pacer.max_fps))
         super()._adopt(session, **kwargs)
         self.set_trait("can_predict", session.can_predict)
@@ -124,6 +130,17 @@ class _TrainingWidget(EmbeddingScatter):
             self.set_trait("running", session.running)
             self.set_trait("status", session.status)
             self.set_trait("error", session.error)
+            if session.estimates.latest is None and self._estimate:  # reset: start over
+                self._estimate, self._learning_curve = {}, []
+
+    def _on_estimate(self):
+        latest = self.session.estimates.latest
+        if latest is None:
+            return
+        curve = self.session.learning_curve()
+        with self._lock, self.hold_sync():
+            self._estimate = {key: latest[key] for key in ESTIMATE_SHOWN}
+            self._learning_curve = curve[["labels", "macro_f1", "low", "high"]].to_numpy().tolist()
 
     def _colour_choices(self):
         return ["label", "doubt", *super()._colour_choices()[1:]]
@@ -179,6 +196,57 @@ class _TrainingWidget(EmbeddingScatter):
         suggestions it accepted (as ``suggestions`` gives them)."""
         return self.session.accept_suggestions(indices)
 
+    # -- is it helping -------------------------------------------------------------------------
+
+    def estimate(self):
+        """The model's expected macro-F1 and accuracy on the points it has not seen, from
+        the labels alone, with an interval: a mapping with ``macro_f1``, ``low``,
+        ``high``, ``labels``, ``accuracy`` and more. The toolbar shows it, kept fresh in
+        the background while training runs."""
+        estimated = self.session.estimate()
+        self._on_estimate()
+        return estimated
+
+    def learning_curve(self):
+        """The estimate against the number of labels, as a DataFrame (labels, macro_f1,
+        low, high, step); ``.attrs["hint"]`` says when more labels stop paying. Draw it
+        with ``embedwidget.charts.learning_curve_chart``."""
+        return self.session.learning_curve()
+
+    def suspicious_labels(self, n=None):
+        """The labelled points the model believes are labelled wrong, most suspicious
+        first: a DataFrame with index, text, label (given), suggestion and confidence
+        (and more, see ``TrainingSession.suspicious_labels``)."""
+        return self.session.suspicious_labels(n)
+
+    def review_suspicious(self, n=None):
+        """Select the suspicious labels (the "Review suspicious" button): the list shows
+        each beside the suggestion, and Accept (or ``accept_suggestions()``) relabels the
+        selection with them as one undoable action. Returns ``suspicious_labels(n)``."""
+        frame = self.session.suspicious_labels(n)
+        self._review = frame.set_index("index")
+        self.session.select(frame["index"].to_numpy())
+        if len(frame):
+            self.session.say(
+                f"{len(frame)} labels look wrong: each is listed beside the model's suggestion; "
+                "Accept relabels the selection (Undo takes it back)."
+            )
+        else:
+            self.session.say("No label looks wrong to the model.")
+        return frame
+
+    def fix_labels(self, frame):
+        """Give the points of ``frame`` (from ``suspicious_labels``) their suggestions, as
+        one action that one ``undo()`` takes back; returns its id."""
+        return self.session.fix_labels(frame)
+
+    def _under_review(self, rows):
+        """The review's rows for points ``rows``, if every one of them is under review."""
+        review = self._review
+        if review is None or not len(rows) or not np.isin(rows, review.index).all():
+            return None
+        return review.loc[rows].reset_index()
+
     # -- the browser's requests ----------------------------------------------------------------
 
     def _start_request(self, content, buffers):
@@ -198,7 +266,11 @@ class _TrainingWidget(EmbeddingScatter):
         session = self.session
         rows = indices_from_bytes(buffers[0] if buffers else None)
         answer = {"type": "suggestions", "id": content.get("id"), "indices": rows.tolist()}
-        if session.can_predict and session.is_fitted() and len(rows):
+        reviewed = self._under_review(rows)
+        if reviewed is not None:  # the review's suggestions, not the live model's
+            answer["labels"] = [str(v) for v in reviewed["suggestion"]]
+            answer["confidence"] = [round(float(c), 4) for c in reviewed["confidence"]]
+        elif session.can_predict and session.is_fitted() and len(rows):
             frame = session.suggestions(rows)
             answer["labels"] = [str(v) for v in frame["suggestion"]]
             answer["confidence"] = [round(float(c), 4) for c in frame["confidence"]]
@@ -208,10 +280,18 @@ class _TrainingWidget(EmbeddingScatter):
         self.send(answer)
 
     def _accept_request(self, content, buffers):
-        accepted = self.session.accept_suggestions(
-            indices_from_bytes(buffers[0] if buffers else None)
-        )
+        rows = indices_from_bytes(buffers[0] if buffers else None)
+        reviewed = self._under_review(rows)
+        if reviewed is not None:
+            self.session.fix_labels(reviewed)
+            self.session.say(f"Relabelled {len(reviewed)} points (Undo takes it back).")
+            return
+        accepted = self.session.accept_suggestions(rows)
         self.session.say(f"Accepted {len(accepted)} suggestions (Undo takes them back).")
+
+    def _suspicious_request(self, content, buffers):
+        n = content.get("n")
+        self.review_suspicious(None if n is None else int(n))
 
 
 class TunerWidget(_TrainingWidget):
@@ -339,11 +419,63 @@ class LearnerWidget(_TrainingWidget):
         session = LearnerSession(learner, X, texts, pairs, store, max_fps=max_fps, **session_kwargs)
         self._adopt(session, **kwargs)
 
+    _pair_review = traitlets.Int(0).tag(sync=True)  # pairs under review (Fix pairs)
+
+    _commands = {
+        **_TrainingWidget._commands,
+        "review_pairs": "_review_pairs_request",
+        "fix_pairs": "_fix_pairs_request",
+    }
+
     @property
     def learner(self):
         """The learner being trained (a fresh clone after ``reset()``)."""
         return self.model
 
+    def contradicting_pairs(self, n=None):
+        """The pairs made by hand that most contradict the pairs around them: a DataFrame
+        with a, b, similar, text_a, text_b and a score (see
+        ``LearnerSession.contradicting_pairs``)."""
+        return self.session.contradicting_pairs(n)
+
+    def review_pairs(self, n=None):
+        """Select the points of the contradicting pairs ("Review pairs"); ``fix_pairs()``
+        (the "Fix pairs" button) then turns them the other way. Returns them."""
+        frame = self.session.contradicting_pairs(n)
+        self._pairs_under_review = frame
+        self._pair_review = len(frame)
+        points = np.unique(np.concatenate([frame["a"].to_numpy(), frame["b"].to_numpy()]))
+        self.session.select(points.astype(np.int64))
+        if len(frame):
+            self.session.say(
+                f"{len(frame)} pairs contradict the pairs around them (their points are "
+                "selected): Fix pairs turns them the other way."
+            )
+        else:
+            self.session.say("No pair contradicts the rest.")
+        return frame
+
+    def fix_pairs(self, frame=None):
+        """Turn each pair of ``frame`` (default: those under review) the other way, as one
+        action that one ``undo()`` takes back; returns its id."""
+        if frame is None:
+            frame = getattr(self, "_pairs_under_review", None)
+            if frame is None or not len(frame):
+                raise ValueError("No pairs under review: review_pairs() (Review pairs) first.")
+        action = self.session.fix_pairs(frame)
+        self._pairs_under_review, self._pair_review = None, 0
+        self.session.say(f"Turned {len(frame)} pairs the other way (Undo takes it back).")
+        return action
+
+    def _review_pairs_request(self, content, buffers):
+        self.review_pairs()
+
+    def _fix_pairs_request(self, content, buffers):
+        self.fix_pairs()
+
+
+# What of an estimate the toolbar shows.
+ESTIMATE_SHOWN = ("macro_f1", "low", "high", "labels", "hint")
 
 _SESSION_KWARGS = (
     "encoder",
