@@ -6,6 +6,7 @@ import pytest
 from embedwidget import EmbeddingScatter, TunerWidget
 from embedwidget.finetune import FeedForwardTuner
 from embedwidget.session import AnnotationSession
+from embedwidget.session.topics import topics
 
 WORDS = {
     "fruit": "apple banana cherry orchard",
@@ -33,6 +34,17 @@ def test_each_region_is_named_by_its_own_words(data):
     for words in WORDS.values():  # one region per group, named only by that group's words
         assert sum(keys <= set(words.split()) for keys in named) == 1
     assert not any("review" in keys for keys in named)  # in every region: says nothing
+
+
+def test_html_line_breaks_are_not_words(data):
+    X, texts, group = data
+    # Reviews scraped from the web: "<br />" between sentences, more often in one region.
+    broken = [
+        text.replace(" ", " <br /><br /> ", 1 + 2 * (g == 0))
+        for text, g in zip(texts, group, strict=True)
+    ]
+    frame = topics(X[:, :2], broken, n_regions=3, n_keywords=4)
+    assert not any("br" in keys.split(", ") for keys in frame["keywords"])
 
 
 def test_topics_need_texts_and_a_sensible_number_of_regions(data):

@@ -9,7 +9,12 @@ random sample of the points, so the cost does not grow with the data set.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+
+# Scraped texts hold HTML line breaks ("<br />"): breaks, not words (as js/text.js reads them).
+LINE_BREAK = re.compile(r"<br\s*/?>", flags=re.I)
 
 SAMPLE = 8_000  # texts read to name the regions
 KMEANS_SAMPLE = 20_000  # positions the regions are fitted on
@@ -38,8 +43,6 @@ def topics(positions, texts, n_regions=None, n_keywords=3, random_state=0):
     ['apple, fresh', 'change, engine']
     """
     import pandas as pd
-    from sklearn.cluster import KMeans
-    from sklearn.feature_extraction.text import CountVectorizer
 
     positions = np.asarray(positions, dtype=np.float32)
     n = len(positions)
@@ -49,40 +52,59 @@ def topics(positions, texts, n_regions=None, n_keywords=3, random_state=0):
     if not 1 <= k <= n:
         raise ValueError(f"n_regions must be between 1 and the number of points ({n}); got {k}.")
     rng = np.random.default_rng(random_state)
-    fit_rows = rng.choice(n, KMEANS_SAMPLE, replace=False) if n > KMEANS_SAMPLE else slice(None)
-    kmeans = KMeans(k, n_init=1, random_state=random_state).fit(positions[fit_rows])
-    region = kmeans.predict(positions)
-    sizes = np.bincount(region, minlength=k)
-
-    sample = np.sort(rng.choice(n, SAMPLE, replace=False)) if n > SAMPLE else np.arange(n)
-    vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
-    try:
-        counts = vectorizer.fit_transform([texts[i] for i in sample])
-    except ValueError:  # no word at all in the sample (numbers, one-letter texts)
-        counts = None
-    keywords = [""] * k
-    if counts is not None:
-        # Class-based TF-IDF: term frequency within a region, times how rare the term is
-        # across regions (log(1 + average words per region / the term's total count)).
-        member = np.zeros((k, len(sample)), dtype=np.float32)
-        member[region[sample], np.arange(len(sample))] = 1
-        per_region = np.asarray((counts.T @ member.T).T)  # (k, vocabulary)
-        words_in = per_region.sum(axis=1, keepdims=True)
-        tf = per_region / np.maximum(words_in, 1)
-        idf = np.log1p(words_in.mean() / np.maximum(per_region.sum(axis=0), 1))
-        score = tf * idf
-        vocabulary = vectorizer.get_feature_names_out()
-        for r in range(k):
-            best = np.argsort(-score[r])[:n_keywords]
-            keywords[r] = ", ".join(vocabulary[best[score[r, best] > 0]])
-    middles = kmeans.cluster_centers_
+    region, middles = regions(positions, k, rng, random_state)
+    keywords = region_keywords(texts, region, k, n_keywords, rng)
     frame = pd.DataFrame(
         {
             "region": np.arange(k),
             "keywords": keywords,
-            "size": sizes,
+            "size": np.bincount(region, minlength=k),
             "x": middles[:, 0],
             "y": middles[:, 1],
         }
     )
     return frame.sort_values("size", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def regions(positions, k, rng, random_state=0):
+    """Each point's region (k-means on the 2-D positions, fitted on a sample of
+    KMEANS_SAMPLE of them) and the regions' centres (k, 2)."""
+    from sklearn.cluster import KMeans
+
+    n = len(positions)
+    fit_rows = rng.choice(n, KMEANS_SAMPLE, replace=False) if n > KMEANS_SAMPLE else slice(None)
+    kmeans = KMeans(k, n_init=1, random_state=random_state).fit(positions[fit_rows])
+    return kmeans.predict(positions), kmeans.cluster_centers_
+
+
+def region_keywords(texts, region, k, n_keywords, rng):
+    """The ``n_keywords`` words most specific to each of the k regions' texts, joined by
+    ", " ("" for a region without any), read from a sample of SAMPLE texts."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    n = len(region)
+    sample = np.sort(rng.choice(n, SAMPLE, replace=False)) if n > SAMPLE else np.arange(n)
+    vectorizer = CountVectorizer(
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+        preprocessor=lambda text: LINE_BREAK.sub(" ", text.lower()),
+    )
+    try:
+        counts = vectorizer.fit_transform([texts[i] for i in sample])
+    except ValueError:  # no word at all in the sample (numbers, one-letter texts)
+        return [""] * k
+    # Class-based TF-IDF: term frequency within a region, times how rare the term is
+    # across regions (log(1 + average words per region / the term's total count)).
+    member = np.zeros((k, len(sample)), dtype=np.float32)
+    member[region[sample], np.arange(len(sample))] = 1
+    per_region = np.asarray((counts.T @ member.T).T)  # (k, vocabulary)
+    words_in = per_region.sum(axis=1, keepdims=True)
+    tf = per_region / np.maximum(words_in, 1)
+    idf = np.log1p(words_in.mean() / np.maximum(per_region.sum(axis=0), 1))
+    score = tf * idf
+    vocabulary = vectorizer.get_feature_names_out()
+    keywords = []
+    for r in range(k):
+        best = np.argsort(-score[r])[:n_keywords]
+        keywords.append(", ".join(vocabulary[best[score[r, best] > 0]]))
+    return keywords
