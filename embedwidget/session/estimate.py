@@ -25,8 +25,8 @@ thousand labels one twin holds out a fifth of them, still a couple of hundred po
 more, so the interval holds, as narrow as that many points allow.
 
 Wrong labels (a hasty lasso) count the model wrong where it may be right, and give the
-temperature more doubt than the model has: the estimate then reads low, by about the
-share of wrong labels.
+temperature more doubt than the model has: the estimate then tends to read low, by
+up to about the share of wrong labels (``bench/RESULTS.md``).
 
 ``Estimates`` is what a session keeps: the latest estimate, the learning curve (one row
 per number of labels, the latest estimate made at that number), when to estimate again
