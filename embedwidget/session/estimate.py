@@ -226,11 +226,11 @@ class Estimates:
         """Estimate now (see ``estimate``), keep it as the latest and on the curve."""
         key = session.steps, session._version
         result = estimate(session)
-        self.latest, self._key = result, key
         self._curve[result["labels"]] = tuple(
             result[name] for name in ("labels", "macro_f1", "low", "high", "step")
         )
         result["hint"] = self.hint()
+        self.latest, self._key = result, key  # whole: a widget's thread may read it
         return result
 
     def current(self, session):
