@@ -216,6 +216,11 @@ export function createToolbar(parent, actions) {
     message,
     /** The one message line: each message replaces the last; errors in the error style. */
     setMessage(text, isError = false) {
+      // A message taken away keeps its room until the next change of the line: a press
+      // clears it, the click that ends the press gives the room back. So nothing below
+      // moves under the pointer (a press that clears a two-line message must not move the
+      // button it is pressing, nor the picture a lasso is being drawn on).
+      message.style.minHeight = text || !message.textContent ? "" : `${message.offsetHeight}px`;
       message.textContent = text;
       message.classList.toggle("ew-error", isError && Boolean(text));
     },
