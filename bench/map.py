@@ -50,6 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # what scatter.py imports
 import benchdata  # noqa: E402
+import results  # noqa: E402
 from feedforward import split  # noqa: E402
 
 from embedwidget.projection import Projector, UmapProjector  # noqa: E402
@@ -361,15 +362,16 @@ def main():
     warnings.filterwarnings("ignore")
     if args.first_here:
         return first_here(args.first_here)
-    if args.only in (None, "first"):
-        first(args.sizes[0])
-    if args.only in (None, "cost"):
-        cost(args.sizes, args.repeats)
-    if args.only in (None, "picture"):
-        import torch
+    with results.recording():
+        if args.only in (None, "first"):
+            first(args.sizes[0])
+        if args.only in (None, "cost"):
+            cost(args.sizes, args.repeats)
+        if args.only in (None, "picture"):
+            import torch
 
-        torch.set_num_threads(1)
-        picture(range(args.seeds))
+            torch.set_num_threads(1)
+            picture(range(args.seeds))
 
 
 if __name__ == "__main__":
