@@ -99,10 +99,17 @@ def hasty(X, y, seed):
     return rows, given, int((given != y[rows]).sum())
 
 
-def session_on(X, rows, given, seed):
+def session_on(X, rows, given, seed, lasso=LASSO):
+    """A session with ``rows`` labelled ``given``: the last ``lasso`` of them in one
+    action (a lasso: the session knows they were labelled as a region), the others up
+    front (each on its own)."""
+    alone = len(rows) - lasso
     known = np.full(len(X), None, dtype=object)
-    known[rows] = [_plain(label) for label in given]
-    return TunerSession(FeedForwardTuner(random_state=seed, device="cpu"), X, labels=known)
+    known[rows[:alone]] = [_plain(label) for label in given[:alone]]
+    session = TunerSession(FeedForwardTuner(random_state=seed, device="cpu"), X, labels=known)
+    if lasso:
+        session.label_each(rows[alone:], [_plain(label) for label in given[alone:]])
+    return session
 
 
 def truth_of(session, X, y):
@@ -111,9 +118,9 @@ def truth_of(session, X, y):
     return f1_score(y[unlabelled].astype(str), predicted.astype(str), average="macro")
 
 
-def one_run(X, y, rows, given, seed, steps):
+def one_run(X, y, rows, given, seed, steps, lasso=0):
     """(estimate, truth) after each number of ``steps`` (fewer once converged)."""
-    session = session_on(X, rows, given, seed)
+    session = session_on(X, rows, given, seed, lasso)
     out = []
     for n in steps:
         if n > session.steps and not session.converged:
@@ -151,10 +158,11 @@ def accuracy(args):
                 if n_labels == "hasty":
                     rows, given, n_wrong = hasty(X, y, seed)
                     wrong.append(n_wrong / len(rows))
+                    lasso = LASSO
                 else:
                     rows = stratified(y, seed, n_labels)
-                    given = y[rows]
-                runs.extend(one_run(X, y, rows, given, seed, args.steps))
+                    given, lasso = y[rows], 0
+                runs.extend(one_run(X, y, rows, given, seed, args.steps, lasso))
             mae, signed, covered, truth = summary(runs)
             width = np.mean([r["high"] - r["low"] for r in runs])
             held = np.mean([r["held_out"] for r in runs])

@@ -62,6 +62,27 @@ def test_the_estimate_is_near_the_true_score_and_its_interval_covers_it(n_labels
     )  # noqa: E501
 
 
+def test_wrong_labels_do_not_drag_the_estimate_off_the_truth():
+    # A hasty labeller: 160 labels one by one, 8 of them slips, and one lasso of 40
+    # neighbours across the border given one label, so about half of them are wrong.
+    X, labels, truth = two_gaussians(4, n_labels=160)
+    rng = np.random.default_rng(4)
+    labelled = np.flatnonzero([label is not None for label in labels])
+    for i in rng.choice(labelled, 8, replace=False):
+        labels[i] = "ba"[labels[i] == "b"]
+    free = np.flatnonzero([label is None for label in labels])
+    lasso = free[np.argsort(np.linalg.norm(X[free] - X[free][np.argmin(abs(X[free, 0]))], axis=1))]
+    session = session_on(X, labels)
+    session.label(lasso[:40], "a")
+    assert 10 < (truth[lasso[:40]] == "b").sum() < 30
+    session.fit(150)
+    found = session.estimate()
+    truth_f1 = true_macro_f1(session, X, truth)
+    assert abs(found["macro_f1"] - truth_f1) < 0.05
+    assert found["low"] <= truth_f1 <= found["high"]
+    assert found["held_out"] == 160  # the lasso's labels vouch for each other: not held out
+
+
 def test_the_learning_curve_grows_as_labels_come_in_and_the_session_says_so():
     X, labels, truth = two_gaussians(1, n=2000, n_labels=0)
     rng = np.random.default_rng(1)

@@ -159,21 +159,32 @@ class Calibration:
         classes as positions in ``classes``: ``(logits, codes)``, or None if none. A
         point of a class its twin never trained on (a class with one label) is left
         out: no model can be judged on a class it was never shown."""
+        found = self.held_out_at(rows, y, inputs, classes)
+        return None if found is None else found[1:]
+
+    def held_out_at(self, rows, y, inputs, classes):
+        """``held_out``'s ``(logits, codes)`` and, first, where each held-out point is in
+        ``rows``: ``(positions, logits, codes)``, or None if none."""
         code_of = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
-        logits, codes = [], []
+        positions, logits, codes = [], [], []
         for k, twin in list(self.twins.items()):
             seen = self._seen.get(k, ())
             known = np.array([label in seen and label in code_of for label in y.tolist()])
-            mine = (self.fold[rows] == k) & known
-            if not mine.any():
+            mine = np.flatnonzero((self.fold[rows] == k) & known)
+            if not len(mine):
                 continue
             with config_context(assume_finite=True):
                 proba = np.asarray(twin.predict_proba(inputs(rows[mine])), dtype=np.float64)
+            positions.append(mine)
             logits.append(np.log(np.maximum(proba, TINY)))
             codes.append([code_of[c] for c in y[mine].tolist()])
         if not logits:
             return None
-        return np.concatenate(logits), np.concatenate(codes).astype(np.int64)
+        return (
+            np.concatenate(positions),
+            np.concatenate(logits),
+            np.concatenate(codes).astype(np.int64),
+        )
 
     def fit(self, rows, y, inputs, classes):
         """Fit the temperature on the twins' held-out predictions of the labelled points
@@ -207,24 +218,26 @@ def temper(proba, temperature):
     return p / p.sum(axis=1, keepdims=True)
 
 
-def log_loss_at(logits, codes, log_t):
-    """Mean log-loss of softmax(logits / exp(log_t)) against class positions ``codes``."""
+def log_loss_at(logits, codes, log_t, weights=None):
+    """Mean log-loss of softmax(logits / exp(log_t)) against class positions ``codes``
+    (weighted by ``weights``, if given)."""
     z = logits / math.exp(log_t)
     z = z - z.max(axis=1, keepdims=True)
     log_norm = np.log(np.exp(z).sum(axis=1))
-    return float(np.mean(log_norm - z[np.arange(len(z)), codes]))
+    return float(np.average(log_norm - z[np.arange(len(z)), codes], weights=weights))
 
 
-def fit_temperature(logits, codes, prior=PRIOR):
+def fit_temperature(logits, codes, prior=PRIOR, weights=None):
     """``(T, loss)``: the temperature that minimises the log-loss of ``logits`` (n, k)
     against ``codes`` under a Gaussian prior on log T (deviation ``prior``: a few
-    held-out labels move T little), and the log-loss at it."""
+    held-out labels move T little), and the log-loss at it. ``weights`` (n,): how much
+    each label counts (a label likely wrong, little); the prior weighs as their sum."""
     from scipy.optimize import minimize_scalar
 
-    n = len(codes)
+    n = len(codes) if weights is None else float(np.sum(weights))
 
     def objective(log_t):
-        return log_loss_at(logits, codes, log_t) + log_t**2 / (2 * prior**2 * n)
+        return log_loss_at(logits, codes, log_t, weights) + log_t**2 / (2 * prior**2 * n)
 
     best = minimize_scalar(objective, bounds=LOG_T_BOUNDS, method="bounded")
-    return math.exp(best.x), log_loss_at(logits, codes, best.x)
+    return math.exp(best.x), log_loss_at(logits, codes, best.x, weights)

@@ -24,9 +24,14 @@ With many labels fewer twins train (see ``Calibration.active``): beyond about a
 thousand labels one twin holds out a fifth of them, still a couple of hundred points or
 more, so the interval holds, as narrow as that many points allow.
 
-Wrong labels (a hasty lasso) count the model wrong where it may be right, and give the
-temperature more doubt than the model has: the estimate then tends to read low, by
-up to about the share of wrong labels (``bench/RESULTS.md``).
+Wrong labels count the model wrong where it may be right, and give the temperature more
+doubt than the model has. So each label is read as its chance of being right (``p_wrong``
+of ``suspicious``: held-out models and the label's history): the held-out confusion
+counts each point towards its classes by those chances, each posterior draw draws the
+points' true classes from them, and the temperature is refitted on the twins' held-out
+predictions with each label weighed by its chance of being right. A lasso's labels are
+left out of both: the twins trained on the lasso's other points, labelled in the same
+sweep, so they vouch for each other, right or wrong (``bench/RESULTS.md``).
 
 ``Estimates`` is what a session keeps: the latest estimate, the learning curve (one row
 per number of labels, the latest estimate made at that number), when to estimate again
@@ -39,7 +44,10 @@ import time
 
 import numpy as np
 
+from embedwidget.session.calibration import fit_temperature, temper
+
 MIN_PER_CLASS = 2  # a class needs a label to train a twin on and one to hold out
+MIN_HELD_OUT = 20  # labels given one by one enough to score the twins on them alone
 DRAWS = 1000  # draws from the posterior of the held-out predictions, for the interval
 PRIOR = 0.5  # pseudo-labels a class gets on right (and as many on wrong) in that posterior
 SAMPLE = 2000  # unlabelled points whose calibrated probabilities make the estimate
@@ -97,22 +105,32 @@ def estimate(session, draws=DRAWS, level=LEVEL, random_state=0):
     y = uniform_labels(y)
     check_counts(y)
     classes = np.asarray(model.classes_)
-    found = session.calibration.held_out(rows, y, session.model_input, classes)
+    k = len(classes)
+    found = session.calibration.held_out_at(rows, y, session.model_input, classes)
     if found is None:
         raise ValueError(
             "No held-out predictions yet: the twins that estimate the model train with "
             "it; train a few steps more (a model copied in place has no twins)."
         )
-    logits, truth = found
-    k = len(classes)
-    counts = np.zeros((k, k))
-    np.add.at(counts, (truth, logits.argmax(axis=1)), 1)
-    held_f1, held_accuracy = f1_and_accuracy(counts)
+    positions, logits, given = found
+    truth, alone = soft_truth(session, rows, y, classes)
+    truth = truth[positions]
+    # A lasso's labels vouch for each other in the twins (their neighbours, labelled in
+    # the same sweep, trained them): only the labels given one by one are held out.
+    if alone[positions].sum() >= MIN_HELD_OUT:
+        keep = alone[positions]
+        logits, given, truth = logits[keep], given[keep], truth[keep]
+    predicted = logits.argmax(axis=1)
+    held_f1, held_accuracy = f1_and_accuracy(soft_confusion(truth, predicted, k))
     rng = np.random.default_rng(random_state)
-    f1s, accuracies = f1_and_accuracy(posterior(counts, draws, rng))
+    f1s, accuracies = f1_and_accuracy(posterior(truth, predicted, draws, rng))
     if len(unlabelled):
+        # The temperature the twins fit, each label weighed by its chance of being right.
+        weights = truth[np.arange(len(given)), given]
+        temperature, _ = fit_temperature(logits, given, weights=weights)
         sample = np.sort(rng.choice(unlabelled, min(SAMPLE, len(unlabelled)), replace=False))
-        f1, accuracy = f1_and_accuracy(expected_confusion(session.proba(sample)))
+        raw = session.model.predict_proba(session.model_input(sample))
+        f1, accuracy = f1_and_accuracy(expected_confusion(temper(raw, temperature)))
     else:  # nothing left unseen: the held-out score is all there is
         f1, accuracy = held_f1, held_accuracy
     f1, low, high = lean_and_interval(f1, held_f1, f1s, level)
@@ -127,7 +145,7 @@ def estimate(session, draws=DRAWS, level=LEVEL, random_state=0):
         "accuracy_low": float(accuracy_low),
         "accuracy_high": float(accuracy_high),
         "labels": int(len(rows)),
-        "held_out": int(len(truth)),
+        "held_out": int(len(given)),
         "held_out_f1": float(held_f1),
         "classes": int(k),
         "step": int(step),
@@ -169,17 +187,54 @@ def expected_confusion(proba):
     return confusion
 
 
-def posterior(counts, n, rng, prior=PRIOR):
-    """``n`` confusion matrices drawn around ``counts`` (true x predicted): each true
-    class keeps its count, its predictions are drawn from a Dirichlet of its row plus
-    a prior (``prior`` on right, as much again spread over the wrong classes), so a
-    class whose two held-out labels were both right is not taken for always right."""
-    k = len(counts)
+def soft_truth(session, rows, y, classes):
+    """``(truth, alone)``: each labelled point's chance of being of each class (its
+    label's chance of being right on the label, the chance it is wrong spread over the
+    other classes as the held-out models see them; see ``suspicious``), and whether
+    its label was given one by one (not in a lasso)."""
+    from embedwidget.session.suspicious import judge, sweeps
+
+    names = [str(c) for c in classes.tolist()]
+    code_of = {name: i for i, name in enumerate(names)}
+    unknown = sorted({str(v) for v in y.tolist()} - set(code_of))
+    if unknown:
+        raise ValueError(f"The model has not trained on the label(s) {unknown} yet.")
+    codes = np.array([code_of[str(v)] for v in y.tolist()], dtype=np.int64)
+    with session.lock:
+        groups, sizes = sweeps(session.store, rows, codes)
+    k = len(classes)
+    proba, p_wrong = judge(session, rows, codes, groups, sizes, k)
+    others = np.nan_to_num(proba)
+    others[np.arange(len(codes)), codes] = 0
+    total = others.sum(axis=1, keepdims=True)
+    spread = np.where(total > 0, others / np.maximum(total, 1e-12), 1 / max(k - 1, 1))
+    truth = p_wrong[:, None] * spread
+    truth[np.arange(len(codes)), codes] = 1 - p_wrong
+    return truth, sizes == 1
+
+
+def soft_confusion(truth, predicted, k):
+    """The confusion matrix (true x predicted) when each point's true class is
+    uncertain: its row of ``truth`` counts towards the column it was predicted."""
+    confusion = np.zeros((k, k))
+    np.add.at(confusion.T, predicted, truth)
+    return confusion
+
+
+def posterior(truth, predicted, n, rng, prior=PRIOR):
+    """``n`` confusion matrices (true x predicted) the held-out predictions
+    ``predicted`` may have come from: in each, every point's true class is drawn from
+    its row of ``truth``, and each true class's predictions from a Dirichlet of its row
+    plus a prior (``prior`` on right, as much again spread over the wrong classes), so
+    a class whose two held-out labels were both right is not taken for always right."""
+    m, k = truth.shape
+    drawn = (rng.random((n, m, 1)) > np.cumsum(truth, axis=1)).sum(axis=2).clip(0, k - 1)
+    cells = (np.arange(n)[:, None] * k + drawn) * k + predicted
+    counts = np.bincount(cells.ravel(), minlength=n * k * k).reshape(n, k, k)
     alpha = np.full((k, k), prior / max(k - 1, 1))
     np.fill_diagonal(alpha, prior)
-    support = counts.sum(axis=1)
-    drawn = [rng.dirichlet(counts[c] + alpha[c], size=n) * support[c] for c in range(k)]
-    return np.stack(drawn, axis=1)
+    rows = rng.gamma(counts + alpha)
+    return rows / rows.sum(axis=2, keepdims=True) * counts.sum(axis=2, keepdims=True)
 
 
 def f1_and_accuracy(confusion):

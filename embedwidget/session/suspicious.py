@@ -182,7 +182,7 @@ def held_out_proba(session, rows, codes, groups, sizes, n_classes, twins=True):
     model was shown the point's class (a class labelled once, or in one lasso only),
     the live model's calibrated probabilities stand in."""
     alone = sizes == 1
-    proba = calibrated(grouped_logistic(session.X[rows], codes, groups, n_classes), codes, alone)
+    proba = calibrated(cached_logistic(session, rows, codes, groups, n_classes), codes, alone)
     twins = twin_proba(session, rows, codes, n_classes) if twins else np.full_like(proba, np.nan)
     twinned = alone & ~np.isnan(twins[:, 0])
     if twinned.any():
@@ -194,6 +194,17 @@ def held_out_proba(session, rows, codes, groups, sizes, n_classes, twins=True):
     if unseen.any():
         proba[unseen] = session.proba(rows[unseen])
     return proba
+
+
+def cached_logistic(session, rows, codes, groups, n_classes):
+    """``grouped_logistic`` of the labelled points, kept on the session until the labels
+    or their sweeps change: the background estimate asks for it after each step."""
+    key = (rows.tobytes(), codes.tobytes(), groups.tobytes(), n_classes)
+    kept = getattr(session, "_held_out_logistic", None)
+    if kept is None or kept[0] != key:
+        kept = key, grouped_logistic(session.X[rows], codes, groups, n_classes)
+        session._held_out_logistic = kept
+    return kept[1].copy()
 
 
 def grouped_logistic(X, codes, groups, n_classes, folds=FOLDS):
