@@ -203,10 +203,13 @@ export function createPicture({ state, plot, box, root, theme, positions, bounds
     if (drawnAspect !== null && Math.abs(aspectOf() - drawnAspect) > 1e-3) request();
   }
 
-  /** Move the view to the points `indices` (as last drawn); false when there is nothing to show. */
-  function zoomTo(indices) {
+  /**
+   * Move the view to the points `indices` (as last drawn), animated or (`animate` false)
+   * at once; false when there is nothing to show.
+   */
+  function zoomTo(indices, { animate = true } = {}) {
     if (!placed.x || !indices.length) return false;
-    plot.zoomToArea(areaOf(indices, placed.x, placed.y));
+    plot.zoomToArea(areaOf(indices, placed.x, placed.y), { animate });
     return true;
   }
 

@@ -194,12 +194,13 @@ export function createPlot(
     setLasso(on) {
       scatterplot.set({ mouseMode: on ? "lasso" : "panZoom" });
     },
-    resetView() {
-      moveView(scatterplot.zoomToOrigin({ transition: true }));
+    /** Fit view; `animate` false moves the view at once (one render, not an animation's). */
+    resetView({ animate = true } = {}) {
+      moveView(scatterplot.zoomToOrigin({ transition: animate }));
     },
     /** Move the view to `rect` {x, y, width, height}, in the coordinates the points are drawn in. */
-    zoomToArea(rect) {
-      moveView(scatterplot.zoomToArea(rect, { transition: true }));
+    zoomToArea(rect, { animate = true } = {}) {
+      moveView(scatterplot.zoomToArea(rect, { transition: animate }));
     },
     /**
      * Where device coordinates [x, y] are on the canvas now, in CSS pixels from its top

@@ -303,9 +303,13 @@ export function createView(el, settings, state, actions) {
     redrawSoon,
     quickToDraw,
     setLasso: (on) => plots.forEach((plot) => plot.setLasso(on)),
-    resetView: () => plots.forEach((plot) => plot.resetView()),
+    // A view move animates only where the picture draws quickly: a picture that takes
+    // seconds to draw (a million points) would show one frame of the animation anyway, at
+    // its end, after a first render that shows nothing new; it moves at once instead.
+    resetView: () => plots.forEach((plot) => plot.resetView({ animate: quickToDraw() })),
     /** Move every picture's view to the points `indices`; false when there are none to show. */
-    zoomTo: (indices) => sides.map((side) => side.picture.zoomTo(indices)).some(Boolean),
+    zoomTo: (indices) =>
+      sides.map((side) => side.picture.zoomTo(indices, { animate: quickToDraw() })).some(Boolean),
     /** Hand the keys to the picture: the widget's root takes the focus (and shows it). */
     focus: () => root.focus({ preventScroll: true }),
     showStatus,

@@ -147,6 +147,17 @@ describe("frames and view moves", () => {
     expect(fake.broken).toBe(false);
   });
 
+  it("moves the view at once when asked not to animate: no transition, frames animate as before", async () => {
+    const { plot, fake } = mount();
+    await plot.draw(POINTS);
+    const moves = [];
+    fake.moveView = (options) => (moves.push(options), Promise.resolve());
+    plot.zoomToArea({ x: 0, y: 0, width: 1, height: 1 }, { animate: false });
+    plot.resetView({ animate: false });
+    plot.resetView();
+    expect(moves.map((options) => options.transition)).toEqual([false, false, true]);
+  });
+
   it("rejects a draw that failed with the library's error, and draws the next frame", async () => {
     const { plot, fake } = mount();
     fake.failNext = new Error("boom");

@@ -25,13 +25,14 @@ vi.mock("../plot.js", () => ({
       orders: [],
       setOrder: (order) => plot.orders.push(order),
       zooms: [],
-      zoomToArea: (rect) => plot.zooms.push(rect),
+      moves: [], // the options of each view move: zoom to selection, Fit view
+      zoomToArea: (rect, options) => (plot.zooms.push(rect), plot.moves.push(options)),
       select: (indices) => plot.selected.push(Array.from(indices)),
       ring: (index) => plot.rung.push(index),
       setTheme: (next) => plot.themes.push(next),
       setLasso() {},
       fits: 0,
-      resetView: () => (plot.fits += 1),
+      resetView: (options) => ((plot.fits += 1), plot.moves.push(options)),
       destroy() {},
     };
     plots.push(plot);
@@ -376,6 +377,22 @@ describe("selection tools", () => {
     zoom.click();
     expect(plot.zooms).toHaveLength(1);
     expect($(".ew-message").textContent).toBe("");
+  });
+
+  it("animates a view move where the picture draws quickly, and moves at once where it draws slowly", async () => {
+    const { model, plot, $$ } = mount({ selection: bytes(Uint32Array, [2, 3]) });
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await tick(); // the picture is drawn, in a millisecond
+    const click = (text) => $$(".ew-button").find((b) => b.textContent === text).click();
+    click("Zoom to selection");
+    click("Fit view");
+    expect(plot.moves).toEqual([{ animate: true }, { animate: true }]);
+    plot.drawResult = () => Promise.resolve(2000); // a million points: seconds a frame
+    model.set("_positions", encodePositions(Array.from({ length: 20 }, (_, i) => 20 - i)));
+    await tick();
+    click("Zoom to selection");
+    click("Fit view");
+    expect(plot.moves.slice(2)).toEqual([{ animate: false }, { animate: false }]);
   });
 });
 
