@@ -166,7 +166,7 @@ export function createPicture({ state, plot, box, root, theme, positions, bounds
       {
         transition,
         transitionDuration: state.transitionMs,
-        select: Array.from(selection),
+        select: selection,
         spatialIndex: index,
       },
     );

@@ -4,6 +4,7 @@
 // larger than unlabelled ones (and drawn after them, on top, by setOrder).
 
 import createScatterplot, { createRenderer } from "regl-scatterplot";
+import { createSelectionLayer, LARGE_SELECTION, screenTransform } from "./overlay.js";
 import { perStanding } from "./picture.js";
 import { createRing } from "./ring.js";
 
@@ -84,11 +85,25 @@ export function createPlot(
     // the moment a view animation starts.
     syncEvents: true,
   });
+  const large = createLargeSelection(canvas, scatterplot, theme);
   scatterplot.subscribe("select", ({ points }) => {
     const at = performance.now();
-    onSelect(Uint32Array.from(points), at);
+    const indices = Uint32Array.from(points);
+    large.take(indices);
+    onSelect(indices, at);
   });
-  scatterplot.subscribe("deselect", () => onSelect(new Uint32Array(0), performance.now()));
+  scatterplot.subscribe("deselect", () => {
+    large.take(new Uint32Array(0));
+    onSelect(new Uint32Array(0), performance.now());
+  });
+  // The library fires "deselect" only when it holds points: a double-click clears a
+  // large selection held outside it here.
+  canvas.addEventListener("dblclick", () => {
+    if (large.holds()) {
+      large.take(new Uint32Array(0));
+      onSelect(new Uint32Array(0), performance.now());
+    }
+  });
   scatterplot.subscribe("pointOver", (index) => onHover(index));
   scatterplot.subscribe("pointOut", () => onHover(-1));
   const lassoClicks = ignoreClickAfterLasso(container, canvas);
@@ -131,6 +146,7 @@ export function createPlot(
   const pump = () => {
     const { points, options, resolve, reject } = waiting;
     waiting = null;
+    large.setPoints(points);
     if (order !== drawnOrder) {
       scatterplot.set({ pointOrder: order });
       drawnOrder = order;
@@ -141,6 +157,7 @@ export function createPlot(
         zDataType: "categorical",
         wDataType: "categorical",
         ...options,
+        ...(options.select === undefined ? {} : { select: large.toLibrary(options.select) }),
         transition: Boolean(options.transition) && !transitioning,
         // No filter to reset: the library keeps the drawing order it has (the points are
         // the same ones) instead of computing it again each frame.
@@ -181,7 +198,8 @@ export function createPlot(
       setPointColors(colors);
     },
     select(indices) {
-      if (indices.length) scatterplot.select(Array.from(indices), { preventEvent: true });
+      const mine = large.toLibrary(indices);
+      if (mine.length) scatterplot.select(mine, { preventEvent: true });
       else scatterplot.deselect({ preventEvent: true });
     },
     /** Ring point `index`; -1 un-rings it. */
@@ -190,6 +208,7 @@ export function createPlot(
     },
     setTheme(theme) {
       scatterplot.set(themeColors(theme));
+      large.setTheme(theme);
     },
     setLasso(on) {
       scatterplot.set({ mouseMode: on ? "lasso" : "panZoom" });
@@ -216,9 +235,103 @@ export function createPlot(
       scatterplot.subscribe("draw", handler);
     },
     destroy() {
+      large.destroy();
       scatterplot.destroy();
     },
     scatterplot,
+  };
+}
+
+/**
+ * A selection of more than LARGE_SELECTION points is held here and drawn as dots on a
+ * layer over the canvas (overlay.js), not handed to regl-scatterplot, which then holds
+ * none: the library's own drawing of a selection costs more than a redraw of the picture
+ * at a million points. `take(indices)`: the selection the library just made (a large one
+ * is taken from it); `toLibrary(indices)`: what of a selection to hand the library (all
+ * of a small one; none of a large one, held here); `holds()`: whether one is held here.
+ *
+ * The library merges a Shift-click or Shift-lasso into its own selection, and takes an
+ * Alt-lasso out of it: when the mouse button comes up after a press on the canvas with
+ * Shift or Alt down, the library is lent the held selection first, so that its select
+ * event says the right result (taken back from it there). That select of every held point
+ * costs the library a few hundred milliseconds at a million points, in a rare case.
+ */
+function createLargeSelection(canvas, scatterplot, theme) {
+  const layer = createSelectionLayer(canvas);
+  let held = null;
+  let points = null;
+  let colour = theme.foreground;
+  let lent = false;
+  let pressed = false;
+  let paintedAt = ""; // the camera and canvas size of the last paint
+
+  /** Paint the dots, unless only the hovered point changed since the last paint. */
+  function paint({ again = true } = {}) {
+    if (!held || !points) {
+      paintedAt = "";
+      return layer.clear();
+    }
+    const view = scatterplot.get("cameraView");
+    const aspect = scatterplot.get("aspectRatio");
+    const at = `${Array.from(view).join()}|${aspect}|${canvas.width}x${canvas.height}`;
+    if (!again && at === paintedAt) return;
+    paintedAt = at;
+    layer.paint(held, points.x, points.y, view, aspect, colour);
+  }
+  scatterplot.subscribe("draw", () => paint({ again: false }));
+
+  function hold(indices) {
+    const next = indices.length > LARGE_SELECTION ? indices : null;
+    if (next === held) return;
+    held = next;
+    paint();
+  }
+
+  /** The library keeps the lent selection when its merge or removal changed nothing. */
+  function settle() {
+    if (!lent) return;
+    lent = false;
+    scatterplot.deselect({ preventEvent: true });
+  }
+
+  const press = () => (pressed = true);
+  const release = (event) => {
+    const ours = pressed;
+    pressed = false;
+    if (!ours || !held || !(event.shiftKey || event.altKey)) return;
+    scatterplot.select(Array.from(held), { preventEvent: true });
+    lent = true;
+    setTimeout(settle, 0); // a release with no click after it (off the canvas)
+  };
+  canvas.addEventListener("mousedown", press);
+  // Before the library's own handlers: its lasso ends at the release, on the window.
+  window.addEventListener("mouseup", release, true);
+  // After them: its click selects the point under the pointer, on the canvas.
+  window.addEventListener("click", settle);
+
+  return {
+    take(indices) {
+      lent = false;
+      if (indices.length > LARGE_SELECTION) scatterplot.deselect({ preventEvent: true });
+      hold(indices);
+    },
+    toLibrary(indices) {
+      hold(indices);
+      return held ? [] : Array.from(indices);
+    },
+    holds: () => held !== null,
+    setPoints(next) {
+      if (next !== points) paintedAt = "";
+      points = next;
+    },
+    setTheme(next) {
+      colour = next.foreground;
+      paint();
+    },
+    destroy() {
+      window.removeEventListener("mouseup", release, true);
+      window.removeEventListener("click", settle);
+    },
   };
 }
 
@@ -229,10 +342,8 @@ export function createPlot(
  * shrinks x by the canvas's, and clip space [-1, 1] fills the canvas, y upwards.
  */
 export function screenOf(view, [x, y], width, height, dataAspect = 1) {
-  const mx = x * (dataAspect || 1);
-  const clipX = (view[0] * mx + view[4] * y + view[12]) / (width / height);
-  const clipY = view[1] * mx + view[5] * y + view[13];
-  return [(width * (clipX + 1)) / 2, height * (0.5 - clipY / 2)];
+  const [ax, bx, cx, ay, by, cy] = screenTransform(view, width, height, dataAspect);
+  return [ax * x + bx * y + cx, ay * x + by * y + cy];
 }
 
 /**

@@ -252,8 +252,8 @@ describe("one selection for both pictures", () => {
   it("passes the selection to both pictures' draws", async () => {
     const { before, now } = mount({ selection: bytes(Uint32Array, [4]) });
     await drawn();
-    expect(before.draws[0].options.select).toEqual([4]);
-    expect(now.draws[0].options.select).toEqual([4]);
+    expect(Array.from(before.draws[0].options.select)).toEqual([4]);
+    expect(Array.from(now.draws[0].options.select)).toEqual([4]);
   });
 });
 

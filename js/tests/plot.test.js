@@ -81,8 +81,17 @@ function fakeScatterplot(props) {
       pointsCached = false;
       publish("transitionEnd");
     },
-    select() {},
-    deselect() {},
+    selected: [],
+    calls: [],
+    select(points, options) {
+      fake.selected = points;
+      fake.calls.push(["select", points.length, options]);
+    },
+    deselect(options) {
+      fake.selected = [];
+      fake.calls.push(["deselect", options]);
+    },
+    publish,
     getScreenPosition: () => [0, 0],
     view: [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0.5, 0, 0, 1], // zoomed in twice, panned right
     get: (name) => ({ cameraView: fake.view, aspectRatio: 1 })[name],
@@ -92,6 +101,7 @@ function fakeScatterplot(props) {
 }
 
 const { createPlot, ignoreClickAfterLasso, pointSizesFor, screenOf } = await import("../plot.js");
+const { LARGE_SELECTION } = await import("../overlay.js");
 const { perStanding } = await import("../picture.js");
 
 const THEME = { background: [1, 1, 1, 1], foreground: [0, 0, 0, 1], accent: [0, 0, 1, 1] };
@@ -241,5 +251,111 @@ describe("a lasso that closes where it began", () => {
     press();
     click();
     expect(clicks).toEqual(["canvas"]);
+  });
+});
+
+describe("a large selection, drawn over the picture instead of by the library", () => {
+  const n = LARGE_SELECTION + 10;
+  const many = () => Uint32Array.from({ length: LARGE_SELECTION + 1 }, (_, i) => i);
+  const points = { x: new Float32Array(n), y: new Float32Array(n), valueA: new Float32Array(n), valueB: new Float32Array(n) };
+  const painted = [];
+  // jsdom has no 2-D canvas: a context that keeps what was put on it.
+  HTMLCanvasElement.prototype.getContext = function () {
+    return {
+      createImageData: (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4) }),
+      putImageData: (image) => painted.push(image),
+      clearRect: () => painted.push(null),
+    };
+  };
+
+  async function mountLarge() {
+    const container = document.createElement("div");
+    document.body.appendChild(container);
+    const selections = [];
+    const plot = createPlot(container, n, THEME, {
+      onSelect: (indices) => selections.push(Array.from(indices)),
+      onHover() {},
+      onLassoStart() {},
+    });
+    const canvas = container.querySelector("canvas.ew-canvas");
+    canvas.getBoundingClientRect = () => ({ width: 400, height: 200 });
+    await plot.draw(points);
+    return { plot, fake: fakes.at(-1), canvas, selections, layer: container.querySelector(".ew-selection-layer") };
+  }
+  const release = (keys = {}) => window.dispatchEvent(new MouseEvent("mouseup", keys));
+  const press = (canvas) => canvas.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+
+  it("hands a small selection to the library, and draws a large one as dots (at the camera's place)", async () => {
+    const { plot, fake, layer } = await mountLarge();
+    plot.select(Uint32Array.from([1, 2]));
+    expect(fake.selected).toEqual([1, 2]);
+    plot.select(many());
+    expect(fake.selected).toEqual([]);
+    expect(layer.dataset.points).toBe(String(LARGE_SELECTION + 1));
+    // Every point is at (0, 0): through the fake's camera, at (250, 100) of a 400 x 200 canvas.
+    const image = painted.at(-1);
+    expect([image.width, image.height]).toEqual([400, 200]);
+    expect(image.data[4 * (100 * 400 + 250) + 3]).toBe(255);
+    const paints = painted.length;
+    fake.publish("draw"); // a render that moved nothing (a hovered point): no new paint
+    expect(painted).toHaveLength(paints);
+    fake.view = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]; // a pan and zoom: the dots follow
+    fake.publish("draw");
+    expect(painted).toHaveLength(paints + 1);
+    expect(image.data[4 * (100 * 400 + 200) + 3]).toBe(255);
+    expect(image.data[4 * (100 * 400 + 250) + 3]).toBe(0);
+    plot.select(Uint32Array.from([3]));
+    expect(fake.selected).toEqual([3]);
+    expect(painted.at(-1)).toBeNull();
+  });
+
+  it("draws a frame with a large selection without handing it to the library", async () => {
+    const { plot, fake } = await mountLarge();
+    await plot.draw(points, { select: many() });
+    expect(fake.draws.at(-1).options.select).toEqual([]);
+    await plot.draw(points, { select: Uint32Array.from([4]) });
+    expect(fake.draws.at(-1).options.select).toEqual([4]);
+  });
+
+  it("takes a large selection the library made back from it", async () => {
+    const { fake, selections } = await mountLarge();
+    fake.publish("select", { points: Array.from(many()) });
+    expect(selections.at(-1)).toHaveLength(LARGE_SELECTION + 1);
+    expect(fake.calls.at(-1)[0]).toBe("deselect");
+  });
+
+  it("lends the library the held selection at a Shift or Alt release, so that its merge adds to it", async () => {
+    const { plot, fake, canvas, selections } = await mountLarge();
+    plot.select(many());
+    press(canvas);
+    release(); // no key: a plain lasso or click replaces the selection
+    expect(fake.selected).toEqual([]);
+    press(canvas);
+    release({ shiftKey: true });
+    expect(fake.selected).toHaveLength(LARGE_SELECTION + 1);
+    // The library merges the lasso's points into what it holds and says so.
+    fake.publish("select", { points: [...fake.selected, LARGE_SELECTION + 5] });
+    expect(selections.at(-1)).toHaveLength(LARGE_SELECTION + 2);
+    expect(fake.selected).toEqual([]);
+    // Alt, and a merge that changed nothing (no select event): the library is emptied again.
+    press(canvas);
+    release({ altKey: true });
+    expect(fake.selected).toHaveLength(LARGE_SELECTION + 2);
+    window.dispatchEvent(new MouseEvent("click"));
+    expect(fake.selected).toEqual([]);
+    // A release after a press elsewhere (a button, the legend) lends nothing.
+    release({ shiftKey: true });
+    expect(fake.selected).toEqual([]);
+  });
+
+  it("clears a large selection on a double-click (the library, holding none, would not)", async () => {
+    const { plot, canvas, selections } = await mountLarge();
+    canvas.dispatchEvent(new MouseEvent("dblclick"));
+    expect(selections).toEqual([]);
+    plot.select(many());
+    canvas.dispatchEvent(new MouseEvent("dblclick"));
+    expect(selections).toEqual([[]]);
+    canvas.dispatchEvent(new MouseEvent("dblclick"));
+    expect(selections).toEqual([[]]);
   });
 });
