@@ -91,20 +91,14 @@ def estimate(session, draws=DRAWS, level=LEVEL, random_state=0):
     """
     from embedwidget.session.training import uniform_labels
 
-    model = session.model
-    if not hasattr(model, "predict_proba"):
-        raise TypeError(
-            f"{type(model).__name__} has no predict_proba, so estimate() cannot score it."
-        )
-    if not session.is_fitted():
-        raise ValueError("Train first (start() or fit()): there is no model to estimate yet.")
+    session.require_predictions("estimate its score")
     with session.lock:
         rows, y = session.labels.labelled()
         unlabelled = session.labels.unlabelled()
         step = session.steps
     y = uniform_labels(y)
     check_counts(y)
-    classes = np.asarray(model.classes_)
+    classes = np.asarray(session.model.classes_)
     k = len(classes)
     found = session.calibration.held_out_at(rows, y, session.model_input, classes)
     if found is None:

@@ -103,13 +103,7 @@ def suspicious_labels(session, n=None):
 
 
 def check_can_judge(session):
-    model = session.model
-    if not hasattr(model, "predict_proba"):
-        raise TypeError(
-            f"{type(model).__name__} has no predict_proba, so it cannot say which labels are wrong."
-        )
-    if not session.is_fitted():
-        raise ValueError("Train first (start() or fit()): the model cannot judge labels yet.")
+    session.require_predictions("judge labels")
     session.sync()
     _, given = session.labels.labelled()
     if len(set(given.tolist())) < 2 or len(given) < 3:

@@ -390,12 +390,20 @@ class TrainingSession(AnnotationSession):
                 self.doubt = self.doubt_of_all()
             self._tell("doubt")
 
+    def require_predictions(self, what):
+        """Raise unless the model can give probabilities now: a TypeError when it has no
+        ``predict_proba``, a ValueError before it has trained. ``what`` is what needs
+        them, as in "the model cannot {what} yet" ("measure doubt")."""
+        if not self.can_predict:
+            raise TypeError(
+                f"{type(self.model).__name__} has no predict_proba, so it cannot {what}."
+            )
+        if not self.is_fitted():
+            raise ValueError(f"Train first (start() or fit()): the model cannot {what} yet.")
+
     def select_doubtful(self, n=20):
         """Select the ``n`` unlabelled points the model is least sure of; returns them."""
-        if not self.can_predict:
-            raise TypeError(f"{type(self.model).__name__} has no predict_proba to measure doubt.")
-        if not self.is_fitted():
-            raise ValueError("Train first (start() or fit()): the model cannot predict yet.")
+        self.require_predictions("measure doubt")
         unlabelled = self.labels.unlabelled()
         chosen = pick_doubtful(self.proba_of_all(), unlabelled, n, embedding=self.drawn_embedding())
         return self.select(chosen)
@@ -444,12 +452,7 @@ class TrainingSession(AnnotationSession):
         return suspicious.fix_labels(self, frame)
 
     def _suggestion_rows(self, indices):
-        if not self.can_predict:
-            raise TypeError(
-                f"{type(self.model).__name__} has no predict_proba, so it suggests no labels."
-            )
-        if not self.is_fitted():
-            raise ValueError("Train first (start() or fit()): the model cannot suggest yet.")
+        self.require_predictions("suggest labels")
         rows = check_indices(self.selection if indices is None else indices, self.n, "indices")
         if not len(rows):
             raise ValueError("No points given: select some points to get suggestions for.")

@@ -58,13 +58,19 @@ def lasso(page, cx, cy, r=25, shift=True, before_release=None):
     ]
     if shift:
         page.keyboard.down("Shift")
-    page.mouse.move(*corners[0])
+    drag_path(page, corners, steps=12, before_release=before_release)
+    if shift:
+        page.keyboard.up("Shift")
+
+
+def drag_path(page, path, steps=15, before_release=None):
+    """Press at the first screen point of ``path``, move through the others (``steps``
+    moves between two), and release: a lasso in lasso mode, or a pan."""
+    page.mouse.move(*path[0])
     page.mouse.down()
-    for corner in corners[1:]:
-        page.mouse.move(*corner, steps=12)
+    for point in path[1:]:
+        page.mouse.move(*point, steps=steps)
         page.wait_for_timeout(30)
     if before_release is not None:
         before_release()
     page.mouse.up()
-    if shift:
-        page.keyboard.up("Shift")

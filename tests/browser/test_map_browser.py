@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pytest
 
+from .gestures import drag_path
 from .notebook import kernel_stdout, kernel_until, open_widget
 from .pixels import differing_share, screen_point, still_screenshot
 from .server import ARTIFACTS
@@ -251,12 +252,7 @@ def test_the_umap_toggle_redraws_the_picture_and_a_lasso_then_selects_what_it_en
     root.focus()  # (which may scroll the page: the path is measured after it)
     page.keyboard.press("l")
     path = [screen_point(canvas, bounds, xy) for xy in [*corners_, corners_[0]]]
-    page.mouse.move(*path[0])
-    page.mouse.down()
-    for point in path[1:]:
-        page.mouse.move(*point, steps=15)
-        page.wait_for_timeout(30)
-    page.mouse.up()
+    drag_path(page, path)
     inside = ((positions >= low) & (positions <= high)).all(axis=1)
     kernel_until(page, "print(len(w.selection))", lambda out: int(out) > 0)
     selected = np.zeros(N, bool)

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from .gestures import drag_path
 from .notebook import kernel_stdout, kernel_until, open_widget, run_cell, wait_for_idle
 from .pixels import screen_point, still_screenshot
 from .server import ARTIFACTS
@@ -314,12 +315,7 @@ def test_a_lasso_that_closes_where_it_began_selects_what_it_encloses(page, lab_s
     ]
     root.focus()
     page.keyboard.press("l")
-    page.mouse.move(*path[0])
-    page.mouse.down()
-    for point in path[1:]:
-        page.mouse.move(*point, steps=15)
-        page.wait_for_timeout(30)
-    page.mouse.up()
+    drag_path(page, path)
     kernel_until(page, "print(len(w.selection))", lambda out: int(out) >= len(inside))
     selected = set(kernel_selection(page))
     assert set(inside) <= selected <= set(inside) | {START}
